@@ -1,0 +1,3 @@
+from mockcml.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Shared machinery: settings, storage, errors, auth, clock and the contract router."""

@@ -1,0 +1,1 @@
+"""Shared request/response machinery: wire decoding, pagination, filters, sorting, ids."""

@@ -1,0 +1,29 @@
+"""Maps kept as JSON text: create requests send an object, responses carry a JSON string."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mockcml.core.errors import InvalidArgument
+
+
+def dump(value: dict[str, Any] | None) -> str:
+    return json.dumps(value or {}, sort_keys=True, separators=(",", ":"))
+
+
+def load(text: str | None) -> dict[str, Any]:
+    return json.loads(text) if text else {}
+
+
+def parse_env_string(value: str, where: str) -> dict[str, str]:
+    """A PATCH sends ``environment`` as the JSON-encoded string the GET returned."""
+    if value == "":
+        return {}
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError:
+        raise InvalidArgument(f"{where}: environment must be a JSON-encoded object") from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise InvalidArgument(f"{where}: environment must map names to strings")
+    return data

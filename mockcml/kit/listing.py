@@ -1,0 +1,179 @@
+"""List operations: ``search_filter``, ``sort`` and keyset pagination, declared per resource.
+
+A resource describes its listing once (which filter keys and sort keys exist and the SQL
+expression behind each); ``page()`` turns the query string into a page. Page tokens carry
+the last row's sort values, so page k costs what page 1 costs, and a fingerprint of the
+filter and sort, so a token reused with other ones is rejected.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, false, func, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from mockcml.core.errors import InvalidArgument
+
+DEFAULT_PAGE_SIZE = 10
+Matcher = Callable[[Any], ColumnElement[bool]]
+
+
+def substring(expr: ColumnElement) -> Matcher:
+    """Case-sensitive substring match, as a live workspace filters (``DS`` finds ``DSE``)."""
+
+    def match(value: Any) -> ColumnElement[bool]:
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        return func.instr(func.coalesce(expr, ""), str(value)) > 0
+
+    return match
+
+
+def boolean(expr: ColumnElement) -> Matcher:
+    def match(value: Any) -> ColumnElement[bool]:
+        if isinstance(value, bool):
+            return expr.is_(value)
+        text = str(value).lower()
+        if text in ("t", "true", "1"):
+            return expr.is_(True)
+        if text in ("f", "false", "0"):
+            return expr.is_(False)
+        raise InvalidArgument(f"search_filter: {value!r} is not a boolean")
+
+    return match
+
+
+def one_of(expr: ColumnElement, mapping: dict[str, Any]) -> Matcher:
+    """Exact match against a fixed vocabulary (for example lower-case run statuses)."""
+
+    def match(value: Any) -> ColumnElement[bool]:
+        if value not in mapping:
+            raise InvalidArgument(
+                f"search_filter: unknown value {value!r}, expected one of {sorted(mapping)}"
+            )
+        return expr == mapping[value]
+
+    return match
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How one list operation filters and sorts."""
+
+    filters: dict[str, Matcher]
+    sorts: dict[str, ColumnElement]
+    tiebreak: ColumnElement
+    default_sort: Sequence[tuple[str, bool]] = field(default_factory=tuple)  # (key, descending)
+
+
+def parse_filter(listing: Listing, raw: str | None) -> list[ColumnElement[bool]]:
+    if raw is None or raw.strip() == "":
+        return []
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError):
+        raise InvalidArgument("search_filter is not a valid JSON object") from None
+    if not isinstance(data, dict):
+        raise InvalidArgument("search_filter must be a JSON object")
+    conditions = []
+    for key, value in data.items():
+        matcher = listing.filters.get(key)
+        if matcher is None:
+            raise InvalidArgument(
+                f"search_filter: unknown key {key!r}, allowed keys are {sorted(listing.filters)}"
+            )
+        if isinstance(value, (dict, list)) or value is None:
+            raise InvalidArgument(f"search_filter: value of {key!r} must be a string")
+        conditions.append(matcher(value))
+    return conditions
+
+
+def parse_sort(listing: Listing, raw: str | None) -> list[tuple[str, bool]]:
+    if raw is None or raw.strip() == "":
+        return list(listing.default_sort)
+    keys = []
+    for part in raw.split(","):
+        part = part.strip()
+        descending = part.startswith("-")
+        name = part.lstrip("+-").strip()
+        if name not in listing.sorts:
+            raise InvalidArgument(
+                f"sort: unknown key {name!r}, allowed keys are {sorted(listing.sorts)}"
+            )
+        keys.append((name, descending))
+    return keys
+
+
+def _fingerprint(search_filter: str | None, sort: str | None) -> str:
+    text = json.dumps([search_filter or "", sort or ""])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _encode_token(values: list[Any], fingerprint: str) -> str:
+    raw = json.dumps({"v": values, "f": fingerprint}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_token(token: str, fingerprint: str, width: int) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        data = json.loads(raw)
+        values, seen = data["v"], data["f"]
+    except (ValueError, KeyError, TypeError):
+        raise InvalidArgument("page_token is not valid") from None
+    if seen != fingerprint:
+        raise InvalidArgument("page_token was issued for a different search_filter or sort")
+    if not isinstance(values, list) or len(values) != width:
+        raise InvalidArgument("page_token is not valid")
+    return values
+
+
+def _after(columns: list[tuple[ColumnElement, bool]], values: list[Any]) -> ColumnElement[bool]:
+    """Rows strictly after ``values`` in the (possibly mixed-direction) order of ``columns``."""
+    clauses = []
+    for i, (col, descending) in enumerate(columns):
+        equal = [c == v for (c, _), v in zip(columns[:i], values[:i], strict=True)]
+        beyond = col < values[i] if descending else col > values[i]
+        clauses.append(and_(*equal, beyond))
+    return or_(*clauses) if clauses else false()
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    next_page_token: str
+
+
+def page(
+    session: Any, query: Select, listing: Listing, params: dict[str, Any],
+) -> Page:
+    """Apply ``search_filter``, ``sort``, ``page_size`` and ``page_token`` to ``query``."""
+    search_filter = params.get("search_filter")
+    sort = params.get("sort")
+    conditions = parse_filter(listing, search_filter)
+    order = [(listing.sorts[name], desc) for name, desc in parse_sort(listing, sort)]
+    # Sort values never compare with NULL: coalesce so that keyset comparisons are total.
+    columns = [(func.coalesce(expr, ""), desc) for expr, desc in order]
+    columns.append((listing.tiebreak, False))
+    page_size = params.get("page_size") or DEFAULT_PAGE_SIZE
+    if page_size < 0:
+        raise InvalidArgument("page_size must not be negative")
+    fingerprint = _fingerprint(search_filter, sort)
+    if params.get("page_token"):
+        values = _decode_token(params["page_token"], fingerprint, len(columns))
+        conditions.append(_after(columns, values))
+    keyed = query.add_columns(*(col for col, _ in columns)).where(*conditions)
+    keyed = keyed.order_by(*(col.desc() if desc else col.asc() for col, desc in columns))
+    rows = session.execute(keyed.limit(page_size + 1)).all()
+    width = len(columns)
+    token = ""
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        token = _encode_token(list(rows[-1][-width:]), fingerprint)
+    return Page(rows=[row[:-width] for row in rows], next_page_token=token)

@@ -1,0 +1,25 @@
+"""The ShortUser shape shared by every resource (creator, owner, user)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import aliased
+
+from mockcml.resources.users.tables import User
+
+Owner = aliased(User, name="owner")
+Creator = aliased(User, name="creator")
+
+
+def short_user(user: User | None) -> dict[str, str]:
+    if user is None:
+        return {"username": "", "name": "", "email": ""}
+    return {"username": user.username, "name": user.name, "email": user.email}
+
+
+def user_keys(prefix: str, alias) -> dict:
+    """Filter/sort expressions for ``prefix.username``, ``prefix.name``, ``prefix.email``."""
+    return {
+        f"{prefix}.username": alias.username,
+        f"{prefix}.name": alias.name,
+        f"{prefix}.email": alias.email,
+    }

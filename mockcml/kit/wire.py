@@ -1,0 +1,187 @@
+"""Decode request bodies and query strings the way grpc-gateway's protojson does.
+
+Bodies are checked against the contract's definitions: unknown fields, wrong types and
+unknown enum values are INVALID_ARGUMENT. Like protojson, a field may be named in
+snake_case or lowerCamelCase, and an int64 may come as a number or a string.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+from mockcml.core.errors import InvalidArgument
+
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+UINT64 = (0, 2**64 - 1)
+_TRUE = {"1", "t", "T", "true", "TRUE", "True"}
+_FALSE = {"0", "f", "F", "false", "FALSE", "False"}
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class BodyDecoder:
+    """Validates JSON values against a Swagger 2.0 ``definitions`` table."""
+
+    def __init__(self, definitions: dict[str, Any]) -> None:
+        self.definitions = definitions
+        self._aliases: dict[str, dict[str, str]] = {}
+
+    def aliases(self, model: str) -> dict[str, str]:
+        if model not in self._aliases:
+            props = self.definitions[model].get("properties", {})
+            table = {name: name for name in props}
+            table.update({camel(name): name for name in props if camel(name) not in table})
+            self._aliases[model] = table
+        return self._aliases[model]
+
+    def decode(self, model: str, value: Any, where: str = "") -> dict[str, Any]:
+        return self._value({"$ref": f"#/definitions/{model}"}, value, where or model)
+
+    def _value(self, schema: dict[str, Any], value: Any, where: str) -> Any:
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            target = self.definitions[name]
+            if "enum" in target:
+                return _enum(target["enum"], value, where)
+            return self._object(name, target, value, where)
+        kind = schema.get("type")
+        if value is None:
+            return None  # protojson treats null as "not set"
+        if kind == "object" and "additionalProperties" in schema:
+            if not isinstance(value, dict):
+                raise InvalidArgument(f"{where}: expected an object")
+            inner = schema["additionalProperties"]
+            return {str(k): self._value(inner, v, f"{where}.{k}") for k, v in value.items()}
+        if kind == "array":
+            if not isinstance(value, list):
+                raise InvalidArgument(f"{where}: expected an array")
+            return [self._value(schema.get("items", {}), v, f"{where}[{i}]") for i, v in
+                    enumerate(value)]
+        if "enum" in schema:
+            return _enum(schema["enum"], value, where)
+        return scalar(kind, schema.get("format"), value, where)
+
+    def _object(self, name: str, schema: dict[str, Any], value: Any, where: str) -> dict:
+        if not isinstance(value, dict):
+            raise InvalidArgument(f"{where}: expected an object")
+        props = schema.get("properties", {})
+        aliases = self.aliases(name)
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            field_name = aliases.get(key)
+            if field_name is None:
+                raise InvalidArgument(f"{where}: unknown field {key!r}")
+            out[field_name] = self._value(props[field_name], item, f"{where}.{field_name}")
+        return out
+
+
+def _enum(values: list[str], value: Any, where: str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(values):
+        return values[value]  # protojson also accepts an enum's number
+    if value not in values:
+        raise InvalidArgument(f"{where}: invalid value {value!r}, expected one of {values}")
+    return value
+
+
+def scalar(kind: str | None, fmt: str | None, value: Any, where: str) -> Any:
+    if kind == "string":
+        if fmt in ("int64", "uint64"):
+            return _integer(value, INT64 if fmt == "int64" else UINT64, where)
+        if not isinstance(value, str):
+            raise InvalidArgument(f"{where}: expected a string")
+        if fmt == "date-time":
+            parse_timestamp(value, where)
+        return value
+    if kind == "integer":
+        return _integer(value, INT64 if fmt == "int64" else INT32, where)
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise InvalidArgument(f"{where}: expected a number")
+        try:
+            number = float(value)
+        except ValueError:
+            raise InvalidArgument(f"{where}: expected a number") from None
+        if math.isnan(number) or math.isinf(number):
+            raise InvalidArgument(f"{where}: expected a finite number")
+        return number
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise InvalidArgument(f"{where}: expected true or false")
+        return value
+    return value
+
+
+def _integer(value: Any, bounds: tuple[int, int], where: str) -> int:
+    if isinstance(value, bool):
+        raise InvalidArgument(f"{where}: expected an integer")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise InvalidArgument(f"{where}: expected an integer") from None
+    if not isinstance(value, int) or not bounds[0] <= value <= bounds[1]:
+        raise InvalidArgument(f"{where}: expected an integer in range")
+    return value
+
+
+def query_value(kind: str, fmt: str | None, raw: str, name: str) -> Any:
+    """One query-string value, parsed with Go's strconv rules as grpc-gateway does."""
+    if kind == "boolean":
+        if raw in _TRUE:
+            return True
+        if raw in _FALSE:
+            return False
+        raise InvalidArgument(f"type mismatch, parameter: {name}, error: invalid boolean {raw!r}")
+    if kind == "integer":
+        try:
+            number = int(raw)
+        except ValueError:
+            raise InvalidArgument(
+                f"type mismatch, parameter: {name}, error: invalid integer {raw!r}"
+            ) from None
+        low, high = INT64 if fmt == "int64" else INT32
+        if not low <= number <= high:
+            raise InvalidArgument(f"type mismatch, parameter: {name}, error: value out of range")
+        return number
+    if kind == "number":
+        try:
+            return float(raw)
+        except ValueError:
+            raise InvalidArgument(
+                f"type mismatch, parameter: {name}, error: invalid number {raw!r}"
+            ) from None
+    return raw
+
+
+def parse_timestamp(value: str, where: str = "timestamp") -> float:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidArgument(f"{where}: not an RFC 3339 timestamp") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+def timestamp(epoch: float | None) -> str | None:
+    """RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as protojson writes it."""
+    if epoch is None:
+        return None
+    whole = math.floor(epoch)
+    micros = round((epoch - whole) * 1_000_000)
+    if micros >= 1_000_000:
+        whole, micros = whole + 1, micros - 1_000_000
+    text = datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    if micros == 0:
+        return text + "Z"
+    if micros % 1000 == 0:
+        return f"{text}.{micros // 1000:03d}Z"
+    return f"{text}.{micros:06d}Z"

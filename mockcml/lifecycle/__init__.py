@@ -1,0 +1,1 @@
+"""Simulated lifecycles: declared as data, status derived from stored facts and the clock."""

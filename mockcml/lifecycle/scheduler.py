@@ -1,0 +1,113 @@
+"""Fires the side effects of time passing: cron ticks, dependent jobs, retries.
+
+Statuses need no scheduler (they are derived from stored facts and the clock); only
+effects that create rows do. Each *source* knows when its next event is due and how to
+fire it. The scheduler fires every due event in time order, so a clock jump of two
+hours replays an hourly cron twice, in order, with each run created at its due time.
+
+It sleeps until the next due event or until poked (a write that may add events, a
+clock jump): an idle server does no work. Requests also call ``catch_up()`` first, so
+a client never sees a finished parent before its dependent run exists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from typing import Protocol
+
+from sqlmodel import Session
+
+from mockcml.core.state import Mock
+
+log = logging.getLogger("mockcml.scheduler")
+MAX_EVENTS_PER_PASS = 100_000
+
+
+class Source(Protocol):
+    def next_due(self, session: Session) -> float | None: ...
+
+    def fire(self, session: Session, due: float, mock: Mock) -> None:
+        """Carry out every event of this source due at ``due``; must make progress."""
+
+
+class Scheduler:
+    def __init__(self, mock: Mock, sources: list[Source]) -> None:
+        self.mock = mock
+        self.sources = sources
+        self.next_due: float | None = None
+        self.dirty = True
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task | None = None
+        mock.clock.subscribe(self.poke)
+
+    def poke(self) -> None:
+        self.dirty = True
+        if self._wake is not None:
+            self._wake.set()
+
+    def catch_up(self) -> int:
+        """Fire everything due by now; returns the number of events fired."""
+        now = self.mock.clock.now()
+        if not self.dirty and (self.next_due is None or self.next_due > now):
+            return 0
+        fired = 0
+        self.dirty = False
+        try:
+            with self.mock.db.transaction() as session:
+                while fired < MAX_EVENTS_PER_PASS:
+                    due, source = self._earliest(session)
+                    if due is None or due > now:
+                        self.next_due = due
+                        break
+                    source.fire(session, due, self.mock)
+                    session.flush()
+                    fired += 1
+                else:
+                    log.warning("more than %d events due at once; continuing later", fired)
+                    self.dirty = True
+        except Exception:
+            log.exception("scheduler pass failed; retrying in a second")
+            self.next_due = now + 1
+        return fired
+
+    def _earliest(self, session: Session) -> tuple[float | None, Source | None]:
+        best: tuple[float | None, Source | None] = (None, None)
+        for source in self.sources:
+            due = source.next_due(session)
+            if due is not None and (best[0] is None or due < best[0]):
+                best = (due, source)
+        return best
+
+    async def _loop(self) -> None:
+        assert self._wake is not None
+        while True:
+            self.catch_up()
+            delay = None
+            if self.next_due is not None and not self.mock.clock.frozen:
+                delay = max(0.0, self.next_due - self.mock.clock.now())
+            self._wake.clear()
+            if self.dirty:
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+
+    def start(self) -> None:
+        self._wake = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._loop(), name="mockcml-scheduler")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+
+def finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None

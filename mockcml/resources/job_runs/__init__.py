@@ -1,0 +1,1 @@
+"""Job runs and their simulated lifecycle."""

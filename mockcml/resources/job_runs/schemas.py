@@ -1,0 +1,42 @@
+"""JobRun as it appears on the wire: the status and timestamps as of the mock's clock."""
+
+from __future__ import annotations
+
+from mockcml.kit.users import short_user
+from mockcml.kit.wire import timestamp
+from mockcml.lifecycle.engine import status_at
+from mockcml.resources.job_runs.tables import JobRun
+from mockcml.resources.users.tables import User
+
+
+def _reached(at: float | None, now: float) -> str | None:
+    return timestamp(at) if at is not None and at <= now else None
+
+
+def run_wire(run: JobRun, creator: User, now: float) -> dict:
+    status = status_at(now, starting_at=run.starting_at, running_at=run.running_at,
+                       finished_at=run.finished_at, stop_at=run.stop_at,
+                       final_status=run.final_status)
+    out = {
+        "project_id": run.project_id,
+        "job_id": run.job_id,
+        "status": status,
+        "id": run.id,
+        "created_at": timestamp(run.created_at),
+        "scheduling_at": _reached(run.scheduling_at, now),
+        "starting_at": _reached(run.starting_at, now),
+        "running_at": _reached(run.running_at, now),
+        "finished_at": _reached(run.finished_at, now),
+        "kernel": run.kernel,
+        "cpu": run.cpu,
+        "memory": run.memory,
+        "nvidia_gpu": run.nvidia_gpu,
+        "arguments": run.arguments,
+        # A JSON-encoded string on answers, as CML returns it.
+        "environment": run.environment,
+        "creator": short_user(creator),
+        "runtime_identifier": run.runtime_identifier,
+        "resource_group_id": run.resource_group_id,
+    }
+    # Phases not reached yet are left out, as proto3 JSON leaves out unset timestamps.
+    return {k: v for k, v in out.items() if v is not None}

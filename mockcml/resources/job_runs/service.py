@@ -1,0 +1,164 @@
+"""Job-run rules: starting a run from its job and script, listing, stopping, and the side
+effects of a finished run (dependent jobs, retries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import literal, select
+from sqlmodel import Session
+
+from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
+from mockcml.kit import jsonfield
+from mockcml.kit.ids import new_id
+from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
+from mockcml.kit.users import Creator, user_keys
+from mockcml.lifecycle import engine
+from mockcml.resources.job_runs.tables import JobRun
+from mockcml.resources.jobs.service import JOB_TYPE
+from mockcml.resources.jobs.tables import Job
+from mockcml.resources.users.tables import User
+from mockcml.settings import Settings
+
+# Per-run scripting through the run's environment: a client under test can force an
+# outcome with nothing but the real API (the variables are echoed back like any other).
+ENV_OUTCOME = "MOCKCML_OUTCOME"
+ENV_DURATION = "MOCKCML_DURATION"
+ENV_SCHEDULING = "MOCKCML_SCHEDULING_DURATION"
+ENV_STARTING = "MOCKCML_STARTING_DURATION"
+ENV_MESSAGE = "MOCKCML_FAILURE_MESSAGE"
+
+
+def listing(now: float) -> Listing:
+    """ListJobRuns filters and sorts on the run's job fields and on the derived status."""
+    status = engine.status_sql(now, JobRun)
+    return Listing(
+        filters={
+            **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+            "description": substring(literal("")),  # runs have no description
+            "kernel": substring(JobRun.kernel),
+            "name": substring(Job.name),
+            "paused": boolean(Job.paused),
+            "script": substring(Job.script),
+            "type": substring(JOB_TYPE),
+            "status": one_of(status, engine.FILTER_NAMES),
+        },
+        sorts={
+            "created_at": JobRun.created_at, "updated_at": JobRun.updated_at,
+            **user_keys("creator", Creator), "description": literal(""),
+            "kernel": JobRun.kernel, "name": Job.name, "paused": Job.paused,
+            "script": Job.script, "type": JOB_TYPE, "status": status,
+        },
+        tiebreak=JobRun.id,
+        default_sort=(("created_at", False),),
+    )
+
+
+def _float(env: dict[str, str], name: str) -> float | None:
+    if name not in env:
+        return None
+    try:
+        value = float(env[name])
+    except ValueError:
+        raise InvalidArgument(f"environment {name} must be a number of seconds") from None
+    if value < 0:
+        raise InvalidArgument(f"environment {name} must not be negative")
+    return value
+
+
+def script_for(job: Job, env: dict[str, str], settings: Settings) -> engine.Script:
+    """Settings give the defaults, the job's script overrides them, the run's env wins."""
+    outcome = env.get(ENV_OUTCOME) or job.script_outcome or settings.default_outcome
+    if outcome not in engine.OUTCOMES:
+        raise InvalidArgument(f"{ENV_OUTCOME} must be one of {sorted(engine.OUTCOMES)}")
+
+    def pick(env_name: str, job_value: float | None, default: float) -> float:
+        value = _float(env, env_name)
+        if value is not None:
+            return value
+        return job_value if job_value is not None else default
+
+    return engine.Script(
+        scheduling=pick(ENV_SCHEDULING, job.script_scheduling, settings.scheduling_seconds),
+        starting=pick(ENV_STARTING, job.script_starting, settings.starting_seconds),
+        running=pick(ENV_DURATION, job.script_running, settings.running_seconds),
+        outcome=outcome,
+        message=env.get(ENV_MESSAGE) or job.script_message,
+    )
+
+
+def start_run(
+    session: Session, job: Job, creator_id: int, settings: Settings, created_at: float, *,
+    environment: dict[str, str] | None = None, arguments: str | None = None,
+    trigger: str = "manual", trigger_key: str | None = None, attempt: int = 0,
+    run_id: str | None = None,
+) -> JobRun:
+    """A new run: resources copied from its job, environment merged over the job's."""
+    env = {**jsonfield.load(job.environment), **(environment or {})}
+    script = script_for(job, env, settings)
+    plan = engine.plan(created_at, script, settings.time_scale, float(job.timeout),
+                       job.kill_on_timeout)
+    run = JobRun(
+        id=run_id or new_id(), project_id=job.project_id, job_id=job.id, creator_id=creator_id,
+        kernel=job.kernel, cpu=job.cpu, memory=job.memory, nvidia_gpu=job.nvidia_gpu,
+        runtime_identifier=job.runtime_identifier, resource_group_id=job.resource_group_id,
+        arguments=job.arguments if arguments is None else arguments,
+        environment=jsonfield.dump(env), created_at=created_at,
+        scheduling_at=plan.scheduling_at, starting_at=plan.starting_at,
+        running_at=plan.running_at, finished_at=plan.finished_at,
+        final_status=plan.final_status, message=plan.message, trigger=trigger,
+        trigger_key=trigger_key, attempt=attempt, updated_at=created_at,
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def _joined():
+    return (
+        select(JobRun, Creator)
+        .join(Creator, Creator.id == JobRun.creator_id)
+        .join(Job, Job.id == JobRun.job_id)
+    )
+
+
+def list_runs(session: Session, job: Job, params: dict[str, Any], now: float) -> Page:
+    return page(session, _joined().where(JobRun.job_id == job.id), listing(now), params)
+
+
+def get_run_row(session: Session, job: Job, run_id: str) -> tuple[JobRun, User]:
+    row = session.execute(_joined().where(JobRun.id == run_id, JobRun.job_id == job.id)).first()
+    if row is None:
+        raise NotFound(f"run {run_id!r} not found for job {job.id!r}")
+    return row[0], row[1]
+
+
+def stop_run(session: Session, run: JobRun, now: float, settings: Settings) -> None:
+    """Any active phase goes to ENGINE_STOPPING now and ENGINE_STOPPED shortly after."""
+    status = engine.status_at(now, starting_at=run.starting_at, running_at=run.running_at,
+                              finished_at=run.finished_at, stop_at=run.stop_at,
+                              final_status=run.final_status)
+    if status == engine.STOPPING:
+        return  # asking twice changes nothing
+    if not engine.is_active(status):
+        raise FailedPrecondition(f"run {run.id!r} has already finished ({status})")
+    run.stop_at = now
+    # Phases the run never reached are forgotten.
+    if run.starting_at is not None and run.starting_at > now:
+        run.starting_at = None
+    if run.running_at is not None and run.running_at > now:
+        run.running_at = None
+    run.finished_at = now + settings.stopping_seconds * settings.time_scale
+    run.final_status = engine.STOPPED
+    run.message = "stopped by request"
+    run.retry_at = None
+    run.updated_at = now
+    session.add(run)
+
+
+def environment_of(body: dict[str, Any]) -> dict[str, str]:
+    env = body.get("environment") or {}
+    if not isinstance(env, dict):
+        raise InvalidArgument("environment must be an object")
+    return {str(k): str(v) for k, v in env.items()}
+

@@ -1,0 +1,207 @@
+"""Job rules: validation, defaults, partial update, deletion and listing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import case, delete, literal, select, update
+from sqlmodel import Session
+
+from mockcml.core.errors import InvalidArgument, NotFound
+from mockcml.kit import jsonfield
+from mockcml.kit.ids import new_id
+from mockcml.kit.listing import Listing, Page, boolean, page, substring
+from mockcml.kit.users import Creator, Owner, user_keys
+from mockcml.resources.jobs import cron
+from mockcml.resources.jobs.tables import Job
+from mockcml.resources.projects.tables import Project
+from mockcml.resources.users.tables import User
+
+KERNELS = ("python3", "python2", "r", "scala", "")
+OUTCOMES = ("succeeded", "failed", "timedout")
+JOB_TYPE = case(
+    (Job.schedule != "", literal("cron")),
+    (Job.parent_id.is_not(None), literal("dependent")),
+    else_=literal("manual"),
+)
+_FILTERS = {
+    **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+    # Jobs have no description; the key is accepted and only matches an empty string.
+    "description": substring(literal("")),
+    "kernel": substring(Job.kernel),
+    "name": substring(Job.name),
+    "paused": boolean(Job.paused),
+    "script": substring(Job.script),
+    "type": substring(JOB_TYPE),
+}
+JOB_LISTING = Listing(
+    filters=_FILTERS,
+    sorts={
+        "created_at": Job.created_at, "updated_at": Job.updated_at,
+        **user_keys("creator", Creator), "description": literal(""), "kernel": Job.kernel,
+        "name": Job.name, "paused": Job.paused, "script": Job.script, "type": JOB_TYPE,
+    },
+    tiebreak=Job.id,
+    default_sort=(("created_at", False),),
+)
+# Create-request fields copied onto the job as they are.
+_PLAIN = (
+    "script", "kernel", "runtime_identifier", "arguments", "kill_on_timeout", "paused",
+    "run_as", "accelerator_label_id", "resource_group_id", "resource_profile_id",
+    "retry_enabled", "retry_for_script_failure", "retry_for_system_failure",
+    "retry_for_timedout_runs", "retry_for_skipped_runs", "success_recipients",
+    "failure_recipients", "timeout_recipients", "stopped_recipients",
+)
+_NON_NEGATIVE = ("nvidia_gpu", "timeout", "max_retry", "retry_delay")
+
+
+def joined():
+    return (
+        select(Job, Creator, Owner)
+        .join(Creator, Creator.id == Job.creator_id)
+        .join(Owner, Owner.id == Job.owner_id)
+    )
+
+
+def list_jobs(session: Session, project_id: str, params: dict[str, Any]) -> Page:
+    return page(session, joined().where(Job.project_id == project_id), JOB_LISTING, params)
+
+
+def list_all_jobs(session: Session, project_clause, params: dict[str, Any]) -> Page:
+    query = joined().add_columns(Project).join(Project, Project.id == Job.project_id)
+    if project_clause is not None:
+        query = query.where(project_clause)
+    return page(session, query, JOB_LISTING, params)
+
+
+def get_job_row(session: Session, project_id: str, job_id: str) -> tuple[Job, User, User]:
+    row = session.execute(
+        joined().where(Job.id == job_id, Job.project_id == project_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"job {job_id!r} not found in project {project_id!r}")
+    return row[0], row[1], row[2]
+
+
+def get_job(session: Session, project_id: str, job_id: str) -> Job:
+    job = session.get(Job, job_id)
+    if job is None or job.project_id != project_id:
+        raise NotFound(f"job {job_id!r} not found in project {project_id!r}")
+    return job
+
+
+def _apply(session: Session, job: Job, body: dict[str, Any], project: Project, now: float) -> None:
+    """Validate and copy the fields present in ``body``; shared by create and update."""
+    for field in _PLAIN:
+        if field in body and body[field] is not None:
+            setattr(job, field, body[field])
+    if "name" in body:
+        if not (body["name"] or "").strip():
+            raise InvalidArgument("job name must not be empty")
+        job.name = body["name"]
+    for field in ("cpu", "memory"):
+        if field in body and body[field] is not None:
+            if body[field] <= 0:
+                raise InvalidArgument(f"{field} must be greater than zero")
+            setattr(job, field, body[field])
+    for field in _NON_NEGATIVE:
+        if field in body and body[field] is not None:
+            if body[field] < 0:
+                raise InvalidArgument(f"{field} must not be negative")
+            setattr(job, field, body[field])
+    if job.kernel not in KERNELS:
+        raise InvalidArgument(f"kernel must be one of {[k for k in KERNELS if k]}")
+    if "environment" in body:
+        env = body["environment"]
+        if isinstance(env, str):  # PATCH sends the JSON string a GET returned
+            env = jsonfield.parse_env_string(env, "job")
+        job.environment = jsonfield.dump(env)
+    for field in ("runtime_addon_identifiers", "attachments", "recipients"):
+        if field in body and body[field] is not None:
+            setattr(job, field, json.dumps(body[field]))
+    if body.get("timezone"):
+        cron.zone(body["timezone"])
+        job.timezone = body["timezone"]
+    parent = body.get("parent_job_id") or body.get("parent_id")
+    if "schedule" in body:
+        job.schedule = cron.check(body["schedule"]) if body["schedule"] else ""
+    if parent is not None or "parent_id" in body or "parent_job_id" in body:
+        job.parent_id = parent or None
+    if job.schedule and job.parent_id:
+        raise InvalidArgument("a job cannot have both a schedule and a parent job")
+    if job.parent_id:
+        other = session.get(Job, job.parent_id)
+        if other is None or other.project_id != job.project_id:
+            raise InvalidArgument(f"parent job {job.parent_id!r} not found in this project")
+        if other.id == job.id:
+            raise InvalidArgument("a job cannot depend on itself")
+    if project.default_engine_type == "ml_runtime" and not job.runtime_identifier:
+        raise InvalidArgument("runtime_identifier is required in an ML Runtimes project")
+    if project.default_engine_type == "legacy_engine" and not job.kernel:
+        job.kernel = "python3"
+    job.next_cron_at = (
+        cron.next_after(job.schedule, job.timezone, now)
+        if job.schedule and not job.paused else None
+    )
+
+
+def apply_script(job: Job, spec: dict[str, Any]) -> None:
+    """The simulated behaviour of a job's runs (from fixtures or the control plane)."""
+    for field in ("scheduling", "starting", "running"):
+        if spec.get(field) is not None:
+            if spec[field] < 0:
+                raise InvalidArgument(f"script.{field} must not be negative")
+            setattr(job, f"script_{field}", float(spec[field]))
+    if spec.get("outcome") is not None:
+        if spec["outcome"] not in OUTCOMES:
+            raise InvalidArgument(f"script.outcome must be one of {list(OUTCOMES)}")
+        job.script_outcome = spec["outcome"]
+    if spec.get("message") is not None:
+        job.script_message = spec["message"]
+
+
+def create_job(
+    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    *, job_id: str | None = None,
+) -> Job:
+    if not (body.get("name") or "").strip():
+        raise InvalidArgument("job name must not be empty")
+    if not (body.get("script") or "").strip():
+        raise InvalidArgument("job script must not be empty")
+    job = Job(id=job_id or new_id(), project_id=project.id, name=body["name"],
+              creator_id=user.id, owner_id=user.id, created_at=now, updated_at=now)
+    _apply(session, job, body, project, now)
+    session.add(job)
+    session.flush()
+    return job
+
+
+_READ_ONLY = ("id", "created_at", "creator", "engine_image_id", "english_schedule", "type",
+              "updated_at", "project", "owner")
+
+
+def update_job(session: Session, job: Job, project: Project, body: dict[str, Any],
+               now: float) -> None:
+    changes = {k: v for k, v in body.items() if k not in _READ_ONLY}
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise InvalidArgument("job name must not be empty")
+    _apply(session, job, changes, project, now)
+    job.updated_at = now
+    session.add(job)
+
+
+def delete_job(session: Session, job: Job) -> None:
+    from mockcml.resources.job_runs.tables import JobRun
+
+    # Dependents lose their parent (they become manual jobs) rather than dangle.
+    session.execute(update(Job).where(Job.parent_id == job.id).values(parent_id=None))
+    session.execute(delete(JobRun).where(JobRun.job_id == job.id))
+    session.delete(job)
+
+
+def delete_jobs_of_project(session: Session, project_id: str) -> None:
+    from mockcml.resources.job_runs.tables import JobRun
+
+    session.execute(delete(JobRun).where(JobRun.project_id == project_id))
+    session.execute(delete(Job).where(Job.project_id == project_id))

@@ -1,0 +1,1 @@
+"""Projects and their collaborators; also the access rules every project resource uses."""

@@ -1,0 +1,77 @@
+"""Who may see and change a project.
+
+A project the caller may not see answers NOT_FOUND (its existence is not revealed); one
+it may see but not change answers PERMISSION_DENIED.
+
+Capabilities, from weakest to strongest:
+  view   read the project and its jobs, runs, files (visibility public/organization,
+         or any collaborator permission)
+  run    start and stop job runs (operator and above)
+  write  create and change jobs, files, applications (write and above)
+  admin  change or delete the project, manage collaborators (admin, owner, site admin)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from mockcml.core.errors import NotFound, PermissionDenied
+from mockcml.resources.projects.tables import Collaborator, Project
+from mockcml.resources.users.tables import User
+
+PERMISSIONS = ("read", "business_user", "operator", "write", "admin")
+_RANK = {"view": 1, "run": 2, "write": 3, "admin": 4}
+_GRANTS = {"read": 1, "business_user": 1, "operator": 2, "write": 3, "admin": 4, "owner": 4}
+VISIBLE_TO_ALL = ("public", "organization")
+
+
+@dataclass(frozen=True)
+class Access:
+    level: int  # 0 none, then _RANK values
+    role: str  # owner, admin, write, operator, read, business_user, site_admin, visitor, none
+
+    def allows(self, capability: str) -> bool:
+        return self.level >= _RANK[capability]
+
+    def permissions(self) -> dict[str, bool]:
+        return {
+            "read": self.level >= 1,
+            "write": self.level >= 3,
+            "admin": self.level >= 4,
+            "business_user": self.role == "business_user",
+            "operator": self.level >= 2,
+            "inherit": False,
+        }
+
+
+def access_of(session: Session, user: User, project: Project) -> Access:
+    if project.owner_id == user.id:
+        return Access(4, "owner")
+    if user.is_admin:
+        return Access(4, "site_admin")
+    permission = session.exec(
+        select(Collaborator.permission).where(
+            Collaborator.project_id == project.id, Collaborator.user_id == user.id
+        )
+    ).first()
+    if permission:
+        return Access(_GRANTS.get(permission, 1), permission)
+    if project.visibility in VISIBLE_TO_ALL:
+        return Access(1, "visitor")
+    return Access(0, "none")
+
+
+def require(
+    session: Session, user: User, project_id: str, capability: str = "view"
+) -> tuple[Project, Access]:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"project {project_id!r} not found")
+    access = access_of(session, user, project)
+    if not access.allows("view"):
+        raise NotFound(f"project {project_id!r} not found")
+    if not access.allows(capability):
+        raise PermissionDenied(f"user {user.username!r} may not {capability} project {project_id!r}")
+    return project, access

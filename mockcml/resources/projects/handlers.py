@@ -1,0 +1,89 @@
+"""HTTP side of projects and collaborators."""
+
+from __future__ import annotations
+
+from mockcml.core.errors import InvalidArgument
+from mockcml.core.registry import operation
+from mockcml.core.routing import Call
+from mockcml.resources.projects import service
+from mockcml.resources.projects.access import require
+from mockcml.resources.projects.schemas import collaborator_wire, project_wire
+
+
+@operation("ListProjects")
+def list_projects(call: Call) -> dict:
+    result = service.list_projects(call.session, call.user, call.query)
+    return {
+        "projects": [
+            project_wire(p, owner, creator, service.access_from_row(call.user, p, perm))
+            for p, owner, creator, perm in result.rows
+        ],
+        "next_page_token": result.next_page_token,
+    }
+
+
+@operation("ListProjectNames")
+def list_project_names(call: Call) -> dict:
+    result = service.list_project_names(call.session, call.user, call.query)
+    return {"project_names": [row[0] for row in result.rows],
+            "next_page_token": result.next_page_token}
+
+
+@operation("BatchListProjects")
+def batch_list_projects(call: Call) -> dict:
+    rows = service.batch(call.session, call.user, call.query.get("project_ids", []))
+    return {"projects": [project_wire(*row) for row in rows]}
+
+
+@operation("GetProject")
+def get_project(call: Call) -> dict:
+    return project_wire(*service.get_project_row(call.session, call.user, call.path["project_id"]))
+
+
+@operation("CreateProject")
+def create_project(call: Call) -> dict:
+    project = service.create_project(call.session, call.user, call.body or {}, call.now)
+    return project_wire(*service.get_project_row(call.session, call.user, project.id))
+
+
+@operation("UpdateProject")
+def update_project(call: Call) -> dict:
+    project, _ = require(call.session, call.user, call.path["project_id"], "admin")
+    service.update_project(call.session, project, call.body or {}, call.now)
+    call.session.flush()
+    return project_wire(*service.get_project_row(call.session, call.user, project.id))
+
+
+@operation("DeleteProject")
+def delete_project(call: Call) -> dict:
+    project, _ = require(call.session, call.user, call.path["project_id"], "admin")
+    service.delete_project(call.session, project)
+    return {}
+
+
+@operation("ListProjectCollaborators")
+def list_collaborators(call: Call) -> dict:
+    project, _ = require(call.session, call.user, call.path["project_id"], "view")
+    result = service.list_collaborators(call.session, project, call.query)
+    return {
+        "collaborators": [collaborator_wire(user, perm) for user, perm in result.rows],
+        "next_page_token": result.next_page_token,
+    }
+
+
+@operation("AddProjectCollaborator")
+def add_collaborator(call: Call) -> dict:
+    project, _ = require(call.session, call.user, call.path["project_id"], "admin")
+    body = call.body or {}
+    if body.get("username") and body["username"] != call.path["username"]:
+        raise InvalidArgument("username in the body does not match the path")
+    service.add_collaborator(call.session, project, call.path["username"],
+                             body.get("permission") or "", call.now)
+    return {}
+
+
+@operation("DeleteProjectCollaborator")
+def delete_collaborator(call: Call) -> dict:
+    project, _ = require(call.session, call.user, call.path["project_id"], "admin")
+    service.remove_collaborator(call.session, project, call.path["username"])
+    return {}

@@ -1,0 +1,270 @@
+"""Project rules: creation, partial update, deletion, listing and collaborators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select
+from sqlmodel import Session
+
+from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
+from mockcml.kit import jsonfield
+from mockcml.kit.ids import new_id, slugify
+from mockcml.kit.listing import Listing, Page, page, substring
+from mockcml.kit.users import Creator, Owner, user_keys
+from mockcml.resources.projects.access import (
+    _GRANTS,
+    PERMISSIONS,
+    VISIBLE_TO_ALL,
+    Access,
+    access_of,
+    require,
+)
+from mockcml.resources.projects.tables import Collaborator, Project
+from mockcml.resources.users.service import get_user
+from mockcml.resources.users.tables import User
+
+VISIBILITIES = ("public", "organization", "private")
+ENGINE_TYPES = ("ml_runtime", "legacy_engine")
+_MINE = Collaborator.__table__.alias("mine")
+
+PROJECT_LISTING = Listing(
+    filters={
+        "name": substring(Project.name),
+        "description": substring(Project.description),
+        **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+        **{k: substring(v) for k, v in user_keys("owner", Owner).items()},
+    },
+    sorts={
+        "name": Project.name,
+        "description": Project.description,
+        "created_at": Project.created_at,
+        "updated_at": Project.updated_at,
+        **user_keys("creator", Creator),
+        **user_keys("owner", Owner),
+    },
+    tiebreak=Project.id,
+    default_sort=(("created_at", False),),
+)
+
+
+def _joined(user: User):
+    """Projects with owner, creator and the caller's own collaborator permission."""
+    return (
+        select(Project, Owner, Creator, _MINE.c.permission)
+        .join(Owner, Owner.id == Project.owner_id)
+        .join(Creator, Creator.id == Project.creator_id)
+        .outerjoin(_MINE, and_(_MINE.c.project_id == Project.id, _MINE.c.user_id == user.id))
+    )
+
+
+def access_from_row(user: User, project: Project, permission: str | None) -> Access:
+    if project.owner_id == user.id:
+        return Access(4, "owner")
+    if user.is_admin:
+        return Access(4, "site_admin")
+    if permission:
+        return Access(_GRANTS.get(permission, 1), permission)
+    if project.visibility in VISIBLE_TO_ALL:
+        return Access(1, "visitor")
+    return Access(0, "none")
+
+
+def visible_clause(user: User, include_public: bool, include_all: bool):
+    if include_all and user.is_admin:
+        return None
+    mine = or_(Project.owner_id == user.id, _MINE.c.permission.is_not(None))
+    if include_public:
+        return or_(mine, Project.visibility.in_(VISIBLE_TO_ALL))
+    return mine
+
+
+def viewable_projects(user: User):
+    """Every project the user may view, as a clause needing no join (None: all of them)."""
+    if user.is_admin:
+        return None
+    theirs = select(Collaborator.project_id).where(Collaborator.user_id == user.id)
+    return or_(Project.owner_id == user.id, Project.id.in_(theirs),
+               Project.visibility.in_(VISIBLE_TO_ALL))
+
+
+def list_projects(session: Session, user: User, params: dict[str, Any]) -> Page:
+    query = _joined(user)
+    clause = visible_clause(
+        user, params.get("include_public_projects", False), params.get("include_all_projects", False)
+    )
+    if clause is not None:
+        query = query.where(clause)
+    return page(session, query, PROJECT_LISTING, params)
+
+
+def list_project_names(session: Session, user: User, params: dict[str, Any]) -> Page:
+    listing = Listing(filters={"name": substring(Project.name)}, sorts={"name": Project.name},
+                      tiebreak=Project.id, default_sort=(("name", False),))
+    query = (
+        select(Project.name)
+        .outerjoin(_MINE, and_(_MINE.c.project_id == Project.id, _MINE.c.user_id == user.id))
+        .where(visible_clause(user, False, False))
+    )
+    return page(session, query, listing, params)
+
+
+def get_project_row(session: Session, user: User, project_id: str) -> tuple:
+    row = session.execute(_joined(user).where(Project.id == project_id)).first()
+    if row is None:
+        raise NotFound(f"project {project_id!r} not found")
+    access = access_from_row(user, row[0], row[3])
+    if not access.allows("view"):
+        raise NotFound(f"project {project_id!r} not found")
+    return row[0], row[1], row[2], access
+
+
+def batch(session: Session, user: User, ids: list[str]) -> list[tuple]:
+    if not ids:
+        return []
+    rows = session.execute(_joined(user).where(Project.id.in_(ids))).all()
+    by_id = {row[0].id: row for row in rows}
+    out = []
+    for project_id in dict.fromkeys(ids):
+        row = by_id.get(project_id)
+        if row is None:
+            continue
+        access = access_from_row(user, row[0], row[3])
+        if access.allows("view"):
+            out.append((row[0], row[1], row[2], access))
+    return out
+
+
+def _check_choice(value: str, allowed: tuple[str, ...], field: str) -> str:
+    if value not in allowed:
+        raise InvalidArgument(f"{field} must be one of {list(allowed)}, got {value!r}")
+    return value
+
+
+def _check_name(session: Session, owner_id: int, name: str, exclude: str | None = None) -> None:
+    if not name.strip():
+        raise InvalidArgument("project name must not be empty")
+    query = select(Project.id).where(Project.owner_id == owner_id, Project.name == name)
+    if exclude:
+        query = query.where(Project.id != exclude)
+    if session.execute(query).first() is not None:
+        raise AlreadyExists(f"a project named {name!r} already exists for this owner")
+
+
+def create_project(
+    session: Session, user: User, body: dict[str, Any], now: float, *, project_id: str | None = None,
+    owner: User | None = None,
+) -> Project:
+    owner = owner or user
+    name = body.get("name") or ""
+    _check_name(session, owner.id, name)
+    engine = body.get("default_project_engine_type") or "ml_runtime"
+    project = Project(
+        id=project_id or new_id(),
+        name=name,
+        slug=slugify(name),
+        owner_id=owner.id,
+        creator_id=user.id,
+        description=body.get("description") or "",
+        visibility=_check_choice(body.get("visibility") or "private", VISIBILITIES, "visibility"),
+        default_engine_type=_check_choice(engine, ENGINE_TYPES, "default_project_engine_type"),
+        shared_memory_limit=body.get("shared_memory_limit") or 64,
+        environment=jsonfield.dump(body.get("environment")),
+        template=body.get("template") or "",
+        git_url=body.get("git_url") or "",
+        created_at=now,
+        updated_at=now,
+    )
+    if project.shared_memory_limit < 0:
+        raise InvalidArgument("shared_memory_limit must not be negative")
+    session.add(project)
+    session.flush()
+    return project
+
+
+def update_project(session: Session, project: Project, body: dict[str, Any], now: float) -> None:
+    """PATCH semantics: only the fields present in the body change."""
+    if "name" in body and body["name"] != project.name:
+        _check_name(session, project.owner_id, body["name"], exclude=project.id)
+        project.name = body["name"]
+    if "description" in body:
+        project.description = body["description"] or ""
+    if "visibility" in body:
+        project.visibility = _check_choice(body["visibility"], VISIBILITIES, "visibility")
+    if "default_engine_type" in body:
+        project.default_engine_type = _check_choice(
+            body["default_engine_type"], ENGINE_TYPES, "default_engine_type"
+        )
+    for field in ("shared_memory_limit", "ephemeral_storage_request", "ephemeral_storage_limit"):
+        if field in body:
+            if body[field] is not None and body[field] < 0:
+                raise InvalidArgument(f"{field} must not be negative")
+            setattr(project, field, body[field] or 0)
+    if "slug" in body and body["slug"]:
+        project.slug = body["slug"]
+    if "environment" in body:
+        project.environment = jsonfield.dump(
+            jsonfield.parse_env_string(body["environment"] or "", "project")
+        )
+    project.updated_at = now
+    session.add(project)
+
+
+def delete_project(session: Session, project: Project) -> None:
+    from mockcml.resources.jobs.service import delete_jobs_of_project
+
+    delete_jobs_of_project(session, project.id)
+    session.execute(delete(Collaborator).where(Collaborator.project_id == project.id))
+    session.delete(project)
+
+
+# --- collaborators ------------------------------------------------------------
+
+COLLABORATOR_LISTING = Listing(
+    filters={"username": substring(User.username), "permission": substring(Collaborator.permission)},
+    sorts={"username": User.username, "permission": Collaborator.permission},
+    tiebreak=User.username,
+    default_sort=(),
+)
+
+
+def list_collaborators(session: Session, project: Project, params: dict[str, Any]) -> Page:
+    query = (
+        select(User, Collaborator.permission)
+        .join(Collaborator, Collaborator.user_id == User.id)
+        .where(Collaborator.project_id == project.id)
+    )
+    return page(session, query, COLLABORATOR_LISTING, params)
+
+
+def add_collaborator(
+    session: Session, project: Project, username: str, permission: str, now: float
+) -> None:
+    _check_choice(permission or "", PERMISSIONS, "permission")
+    user = get_user(session, username)
+    if user is None:
+        raise NotFound(f"user {username!r} not found")
+    if user.id == project.owner_id:
+        raise InvalidArgument(f"{username!r} owns the project and cannot be a collaborator")
+    existing = session.get(Collaborator, (project.id, user.id))
+    if existing is None:
+        session.add(Collaborator(project_id=project.id, user_id=user.id, permission=permission,
+                                 created_at=now))
+    else:
+        existing.permission = permission
+        session.add(existing)
+
+
+def remove_collaborator(session: Session, project: Project, username: str) -> None:
+    user = get_user(session, username)
+    existing = session.get(Collaborator, (project.id, user.id)) if user else None
+    if existing is None:
+        raise NotFound(f"{username!r} is not a collaborator of project {project.id!r}")
+    session.delete(existing)
+
+
+__all__ = [
+    "access_of", "require", "list_projects", "get_project_row", "create_project",
+    "update_project", "delete_project", "list_collaborators", "add_collaborator",
+    "remove_collaborator",
+]

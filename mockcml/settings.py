@@ -1,0 +1,69 @@
+"""Every knob of the server, read from ``MOCKCML_*`` environment variables or CLI flags."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MOCKCML_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8080, description="Port to listen on.")
+    db: str | None = Field(
+        None, description="SQLite file that keeps state across restarts; in memory when unset."
+    )
+    database_url: str | None = Field(
+        None, description="Any SQLAlchemy URL; overrides --db when set."
+    )
+    fixtures: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="YAML fixture files or directories (comma-separated in the environment).",
+    )
+    admin_username: str = Field("admin", description="Username of the built-in admin user.")
+    admin_api_key: str = Field(
+        "mockcml-admin-key",
+        description="API key of the built-in admin user (used when no fixture defines users).",
+    )
+    time_scale: float = Field(
+        1.0,
+        ge=0,
+        description="Multiplier for simulated durations: 1 real time, 0.01 is 100x faster, "
+        "0 finishes every phase at once.",
+    )
+    scheduling_seconds: float = Field(1.0, ge=0, description="Default ENGINE_SCHEDULING phase.")
+    starting_seconds: float = Field(2.0, ge=0, description="Default ENGINE_STARTING phase.")
+    running_seconds: float = Field(10.0, ge=0, description="Default ENGINE_RUNNING phase.")
+    stopping_seconds: float = Field(1.0, ge=0, description="Default ENGINE_STOPPING phase.")
+    default_outcome: str = Field(
+        "succeeded", description="Outcome of a run with no script: succeeded, failed or timedout."
+    )
+    control_token: str | None = Field(
+        None, description="Token required by state-changing /_mock controls when set."
+    )
+    log_level: str = Field("info", description="uvicorn and mockcml log level.")
+
+    @field_validator("fixtures", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("default_outcome")
+    @classmethod
+    def _outcome(cls, value: str) -> str:
+        if value not in ("succeeded", "failed", "timedout"):
+            raise ValueError("must be succeeded, failed or timedout")
+        return value
+
+    @property
+    def url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        if self.db:
+            return f"sqlite:///{self.db}"
+        return "sqlite://"
