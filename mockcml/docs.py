@@ -10,6 +10,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mockcml.core.contract import load_contract
+from mockcml.sdk_docs import sdk_routes
 
 ASSETS_URL = "/api/v2/swagger-ui"
 PUBLIC_PATHS = ("/api/v2/swagger.json", "/api/v2/swagger.html")
@@ -63,4 +64,5 @@ def document_routes() -> list:
         Route("/api/v2/swagger.html", swagger_html, methods=["GET"]),
         Mount(ASSETS_URL, app=StaticFiles(directory=Path(swagger_ui_bundle.swagger_ui_path)),
               name="swagger-ui"),
+        *sdk_routes(),
     ]

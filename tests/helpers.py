@@ -66,7 +66,7 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc and self.proc.stdout:
+        if self.proc and self.proc.stdout and not self.proc.stdout.closed:
             self.log = self.proc.stdout.read()
             self.proc.stdout.close()
 
@@ -78,3 +78,36 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def unique(prefix: str) -> str:
+    import uuid
+
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def assert_envelope(response: httpx.Response, status: int, code: int) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error", "code", "message", "details"}, body
+    assert body["code"] == code, body
+    assert body["error"] == body["message"] and body["message"], body
+    assert body["details"] == []
+    return body
+
+
+def make_project(client, key: str = ADMIN_KEY, **fields) -> dict:  # noqa: ANN001
+    body = {"name": unique("proj"), **fields}
+    response = client.post("/api/v2/projects", json=body, headers=auth(key))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def make_job(client, project_id: str, key: str = ADMIN_KEY, **fields) -> dict:  # noqa: ANN001
+    body = {"name": unique("job"), "script": "main.py", "runtime_identifier": RUNTIME, **fields}
+    response = client.post(f"/api/v2/projects/{project_id}/jobs", json=body, headers=auth(key))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+RUNTIME = "docker.repository.cloudera.com/cloudera/cdsw/ml-runtime-pbj-jupyterlab-python3.11-standard:2025.01.1-b8"

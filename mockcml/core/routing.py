@@ -101,8 +101,6 @@ def make_endpoint(op: Operation):
                 user, key = authenticate(
                     session, request.headers.get("authorization"), mock.clock.now()
                 )
-                if handler is None:
-                    raise Unimplemented(f"{op.operation_id} is not implemented by mockcml")
                 path = {name: request.path_params[name] for name in op.path_params.values()}
                 call = Call(
                     op=op, mock=mock, session=session, user=user, key=key, path=path,
@@ -110,6 +108,10 @@ def make_endpoint(op: Operation):
                     body=await _decode_body(op, request, mock),
                     request=request,
                 )
+                # Like grpc-gateway, the request is decoded before the method is looked up:
+                # a malformed call to an unimplemented operation is still a 400.
+                if handler is None:
+                    raise Unimplemented(f"{op.operation_id} is not implemented by mockcml")
                 if call.body is not None:
                     # A dotted path parameter ({job.id}) fills that field of the body.
                     for name, body_field in op.bound_fields.items():
