@@ -110,4 +110,7 @@ def make_job(client, project_id: str, key: str = ADMIN_KEY, **fields) -> dict:  
     return response.json()
 
 
-RUNTIME = "docker.repository.cloudera.com/cloudera/cdsw/ml-runtime-pbj-jupyterlab-python3.11-standard:2025.01.1-b8"
+RUNTIME = (
+    "docker.repository.cloudera.com/cloudera/cdsw/"
+    "ml-runtime-pbj-jupyterlab-python3.11-standard:2025.01.1-b8"
+)

@@ -141,7 +141,18 @@ def _after(columns: list[tuple[ColumnElement, bool]], values: list[Any]) -> Colu
         equal = [c == v for (c, _), v in zip(columns[:i], values[:i], strict=True)]
         beyond = col < values[i] if descending else col > values[i]
         clauses.append(and_(*equal, beyond))
-    return or_(*clauses) if clauses else false()
+    if not clauses:
+        return false()
+    # The redundant bound on the leading column lets an index range-scan to the page.
+    lead, descending = columns[0]
+    bound = lead <= values[0] if descending else lead >= values[0]
+    return and_(bound, or_(*clauses))
+
+
+def _total(expr: ColumnElement) -> ColumnElement:
+    if getattr(expr, "nullable", True) is False:
+        return expr
+    return func.coalesce(expr, "")
 
 
 @dataclass
@@ -158,8 +169,9 @@ def page(
     sort = params.get("sort")
     conditions = parse_filter(listing, search_filter)
     order = [(listing.sorts[name], desc) for name, desc in parse_sort(listing, sort)]
-    # Sort values never compare with NULL: coalesce so that keyset comparisons are total.
-    columns = [(func.coalesce(expr, ""), desc) for expr, desc in order]
+    # Keyset comparisons must be total, so nullable sort values are coalesced; NOT NULL
+    # columns are left bare so that an index on them can serve the order.
+    columns = [(_total(expr), desc) for expr, desc in order]
     columns.append((listing.tiebreak, False))
     page_size = params.get("page_size") or DEFAULT_PAGE_SIZE
     if page_size < 0:

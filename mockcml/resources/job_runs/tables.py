@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -8,7 +8,11 @@ class JobRun(SQLModel, table=True):
     __tablename__ = "job_runs"
     # One run per trigger (a cron tick, a parent run, a retry): side effects that fire
     # twice (two workers, a replay after restart) cannot duplicate runs.
-    __table_args__ = (UniqueConstraint("job_id", "trigger_key"),)
+    __table_args__ = (
+        UniqueConstraint("job_id", "trigger_key"),
+        # Serves the default and -created_at orders of ListJobRuns page after page.
+        Index("ix_job_runs_job_created", "job_id", "created_at", "id"),
+    )
 
     id: str = Field(primary_key=True)
     project_id: str = Field(index=True)
