@@ -10,12 +10,19 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 
+from mockcml.control.faults import FaultBook
+from mockcml.control.journal import Journal, JournalMiddleware
+from mockcml.control.router import guarded as guarded_router
+from mockcml.control.router import router as control_router
+from mockcml.control.snapshots import Snapshots
+from mockcml.core import meta
 from mockcml.core.clock import Clock
 from mockcml.core.contract import load_contract
 from mockcml.core.db import Database
 from mockcml.core.errors import HTTP_TO_GRPC, ApiError, error_response, render
-from mockcml.core.routing import contract_routes
+from mockcml.core.routing import ContractRouter
 from mockcml.core.state import Mock
 from mockcml.docs import document_routes
 from mockcml.kit.wire import BodyDecoder
@@ -38,18 +45,41 @@ def build_mock(settings: Settings) -> Mock:
         decoder=BodyDecoder(contract.definitions),
     )
     mock.scheduler = Scheduler(mock, [source() for source in SOURCES])
+    mock.extras["faults"] = FaultBook()
+    mock.extras["journal"] = Journal(size=settings.journal_size,
+                                     record_bodies=settings.journal_bodies)
+    mock.extras["snapshots"] = Snapshots(mock)
     return mock
 
 
 def start(mock: Mock) -> None:
-    """Create the schema and seed the world; the server is ready when this returns."""
-    from mockcml.resources.users.service import ensure_default_admin
+    """Check the fixtures, create the schema and seed the world; ready when this returns.
 
+    Fixtures are checked whole before anything is written (``mockcml serve`` checks them
+    first and leaves the scenario on ``mock.extras["scenario"]``); they seed an empty
+    database only, in one transaction, and stay on the mock for ``/_mock/reset``.
+    """
+    from mockcml.fixtures import FixtureError, read_scenario
+    from mockcml.fixtures.load import is_empty, seed
+
+    settings = mock.settings
+    if "scenario" not in mock.extras:
+        scenario = None
+        if settings.fixtures:
+            try:
+                scenario = read_scenario(settings.fixtures, settings, mock.clock.now())
+            except FixtureError as exc:
+                raise SystemExit(f"mockcml: invalid fixtures\n{exc.report()}") from None
+        mock.extras["scenario"] = scenario
     mock.db.create_all()
     with mock.db.transaction() as session:
-        ensure_default_admin(
-            session, mock.settings.admin_username, mock.settings.admin_api_key, mock.clock.now()
-        )
+        meta.load_clock(session, mock.clock)
+        if is_empty(session):
+            # The built-in admin is created only when the fixtures define no users.
+            seed(session, mock.extras["scenario"], settings, mock.clock.now())
+        elif mock.extras["scenario"] is not None:
+            log.warning("the database already holds data, so the fixtures were not applied "
+                        "(POST /_mock/reset applies them)")
     mock.ready = True
 
 
@@ -68,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             mock.ready = False
             await mock.scheduler.stop()
+            mock.extras["snapshots"].close()
             mock.db.dispose()
 
     # FastAPI's own document describes only the mock's control plane, never the CML API.
@@ -81,15 +112,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.mock = mock
 
-    @app.get("/_mock/health", tags=["control"])
-    async def health() -> dict:
-        """Answers 200 once the server has created its schema and loaded its fixtures."""
-        if not mock.ready:
-            return error_response(14, "mockcml is starting")
-        return {"status": "ok", "ready": True}
+    @app.get("/_mock/fixture-schema.json", tags=["control"])
+    async def fixture_schema() -> Response:
+        """JSON Schema of the YAML fixture format (for editors)."""
+        from mockcml.fixtures.schema import schema_bytes
 
+        return Response(schema_bytes(), media_type="application/schema+json")
+
+    app.include_router(control_router)
+    app.include_router(guarded_router)
+    app.add_middleware(JournalMiddleware, journal=mock.extras["journal"])
+    # The contract first: it is where nearly every request goes.
+    app.router.routes.insert(0, ContractRouter(mock.contract.operations))
     app.router.routes.extend(document_routes())
-    app.router.routes.extend(contract_routes(mock.contract.operations))
     _install_error_handlers(app)
     return app
 

@@ -22,6 +22,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--time-scale", type=float,
                        help="multiplier for simulated durations (0 = instant, 1 = real time)")
     serve.add_argument("--log-level", help="uvicorn log level")
+
+    check = commands.add_parser(
+        "check", help="check YAML fixtures and report every problem (exit 1 if any)")
+    check.add_argument("paths", nargs="+", metavar="FILE",
+                       help="fixture files or directories, combined in the order given")
     return parser
 
 
@@ -39,26 +44,84 @@ def _settings(args: argparse.Namespace):
     return Settings(**overrides)
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mockcml.app import create_app
 
     settings = _settings(args)
+    scenario = None
+    if settings.fixtures:
+        from mockcml.fixtures import FixtureError, read_scenario
+
+        try:
+            scenario = read_scenario(settings.fixtures, settings)
+        except FixtureError as exc:
+            print(f"mockcml: invalid fixtures, not starting\n{exc.report()}", file=sys.stderr,
+                  flush=True)
+            return 1
+    if not _is_loopback(settings.host) and not settings.control_token:
+        print(
+            f"WARNING: mockcml listens on {settings.host} with no control token: anyone who can"
+            " reach this port can reset, rewind and fault it through /_mock. Set"
+            " MOCKCML_CONTROL_TOKEN to protect the controls.",
+            file=sys.stderr, flush=True,
+        )
     app = create_app(settings)
+    if settings.fixtures:
+        app.state.mock.extras["scenario"] = scenario  # checked above; start() loads it
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockcml {__version__} — CML API v2 at {base}/api/v2", flush=True)
     print(f"  swagger UI: {base}/api/v2/swagger.html", flush=True)
-    print(f"  admin key:  {settings.admin_username} / {settings.admin_api_key}", flush=True)
+    if scenario is not None and scenario.users:
+        print(f"  fixtures:   {scenario.summary()}", flush=True)
+    else:
+        print(f"  admin key:  {settings.admin_username} / {settings.admin_api_key}", flush=True)
+        if scenario is not None:
+            print(f"  fixtures:   {scenario.summary()}", flush=True)
     print(f"  storage:    {settings.db or 'in memory'}", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
     return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    from mockcml.fixtures import check as check_fixtures
+    from mockcml.settings import Settings
+
+    scenario, problems = check_fixtures(args.paths, Settings(), _now())
+    for problem in problems:
+        print(problem, flush=True)
+    if problems:
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''}", file=sys.stderr, flush=True)
+        return 1
+    print(f"ok: {scenario.summary()}", flush=True)
+    return 0
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "check":
+        return check(args)
     return 2
 
 

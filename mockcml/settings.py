@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     control_token: str | None = Field(
         None, description="Token required by state-changing /_mock controls when set."
     )
+    journal_size: int = Field(1000, ge=1, description="How many requests the journal keeps.")
+    journal_bodies: bool = Field(
+        False, description="Record request and response bodies in the journal."
+    )
     log_level: str = Field("info", description="uvicorn and mockcml log level.")
 
     @field_validator("fixtures", mode="before")

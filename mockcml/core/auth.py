@@ -1,14 +1,38 @@
-"""Bearer API keys: ``authorization: Bearer <key>`` on every non-public /api/v2 route."""
+"""Bearer API keys: ``authorization: Bearer <key>`` on every non-public /api/v2 route.
+
+Every request looks its key up in the database (one indexed query, no ORM), so a key
+created through the API works at once and a deleted one stops working at once.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import Unauthenticated
+from mockcml.kit.sql import fetch_one
 from mockcml.kit.wire import parse_timestamp
-from mockcml.resources.users.tables import ApiKey, User
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user, read-only (attribute-compatible with the users table)."""
+
+    id: int
+    username: str
+    name: str
+    email: str
+    is_admin: bool
+
+
+@dataclass(frozen=True)
+class CallerKey:
+    key_id: str
+    audiences: str
+    expiry_date: str
 
 
 def digest(key: str) -> str:
@@ -25,15 +49,19 @@ def bearer_token(header: str | None) -> str:
     return token
 
 
-def authenticate(session: Session, header: str | None, now: float) -> tuple[User, ApiKey]:
-    token = bearer_token(header)
-    row = session.exec(
-        select(User, ApiKey).join(ApiKey, ApiKey.user_id == User.id)  # type: ignore[arg-type]
-        .where(ApiKey.key_hash == digest(token))
-    ).first()
+_LOOKUP = """
+    SELECT u.id, u.username, u.name, u.email, u.is_admin,
+           k.key_id, k.audiences, k.expiry_date
+    FROM api_keys k JOIN users u ON u.id = k.user_id
+    WHERE k.key_hash = :digest
+"""
+
+
+def authenticate(session: Session | UnitOfWork, header: str | None, now: float) -> tuple[Caller, CallerKey]:
+    row = fetch_one(session, _LOOKUP, digest=digest(bearer_token(header)))
     if row is None:
         raise Unauthenticated("invalid API key")
-    user, key = row
-    if key.expiry_date and parse_timestamp(key.expiry_date) <= now:
+    if row.expiry_date and parse_timestamp(row.expiry_date) <= now:
         raise Unauthenticated("API key has expired")
-    return user, key
+    user = Caller(row.id, row.username, row.name, row.email, bool(row.is_admin))
+    return user, CallerKey(row.key_id, row.audiences, row.expiry_date)

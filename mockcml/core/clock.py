@@ -32,6 +32,10 @@ class Clock:
     def offset(self) -> float:
         return self._offset
 
+    @property
+    def frozen_at(self) -> float | None:
+        return self._frozen_at
+
     def advance(self, seconds: float) -> float:
         if seconds < 0:
             raise ValueError("the clock only moves forward")

@@ -63,5 +63,60 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """One request's work: committed on success, rolled back on any error."""
+        work = UnitOfWork(self.engine)
+        try:
+            yield work
+            work.commit()
+        except BaseException:
+            work.rollback()
+            raise
+        finally:
+            work.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class UnitOfWork:
+    """Plain-SQL reads on a pooled driver connection, and an ORM session only if needed.
+
+    Most requests only read; an ORM session costs more than the query. Reads made before
+    the session exists see committed data (no transaction is open for them); once a
+    session exists, reads go through its connection and see its own writes.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session: Session | None = None
+        self._raw = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(self.engine, expire_on_commit=False)
+        return self._session
+
+    def driver_connection(self):  # noqa: ANN201 - the DBAPI connection
+        if self._session is not None:
+            return self._session.connection().connection.driver_connection
+        if self._raw is None:
+            self._raw = self.engine.raw_connection()
+        return self._raw.driver_connection
+
+    def commit(self) -> None:
+        if self._session is not None:
+            self._session.commit()
+
+    def rollback(self) -> None:
+        if self._session is not None:
+            self._session.rollback()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        if self._raw is not None:
+            self._raw.rollback()  # ends any read transaction the driver opened
+            self._raw.close()

@@ -7,26 +7,34 @@ as CML's error envelope.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, NoMatchFound, compile_path, get_route_path, request_response
 
-from mockcml.core.auth import authenticate
+from mockcml.core.auth import Caller, CallerKey, authenticate
 from mockcml.core.contract import Operation
+from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import ApiError, InvalidArgument, Unimplemented, error_response, render
 from mockcml.core.registry import HANDLERS
 from mockcml.core.state import Mock
 from mockcml.kit.wire import camel, query_value
-from mockcml.resources.users.tables import ApiKey, User
 
 log = logging.getLogger("mockcml")
 MAX_BODY = 16 * 1024 * 1024
+# A multipart upload (UploadFile) may carry more than a JSON body.
+MAX_MULTIPART_BODY = 64 * 1024 * 1024
 
 
 @dataclass
@@ -35,13 +43,18 @@ class Call:
 
     op: Operation
     mock: Mock
-    session: Session
-    user: User
-    key: ApiKey
+    db: UnitOfWork  # plain-SQL reads (kit.sql) without an ORM session
+    user: Caller
+    key: CallerKey
     path: dict[str, str]
     query: dict[str, Any]
     body: dict[str, Any] | None
     request: Request
+
+    @property
+    def session(self) -> Session:
+        """The ORM session of this call's transaction, opened on first use."""
+        return self.db.session
 
     @property
     def now(self) -> float:
@@ -64,7 +77,47 @@ def _decode_query(op: Operation, request: Request) -> dict[str, Any]:
     return out
 
 
+async def _limited(stream: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:
+    seen = 0
+    async for chunk in stream:
+        seen += len(chunk)
+        if seen > limit:
+            raise MultiPartException(f"request body is larger than {limit} bytes")
+        yield chunk
+
+
+async def _decode_multipart(request: Request) -> dict[str, Any]:
+    """A multipart/form-data body as ``{"files": [(field_name, filename, data), ...]}``.
+
+    Every part in order; ``filename`` is None for a plain (non-file) field, whose text is
+    handed over UTF-8 encoded. Handlers stay synchronous: the parsing happens here.
+    """
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";", 1)[0].strip().lower() != "multipart/form-data":
+        raise InvalidArgument("the request body must be multipart/form-data")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_MULTIPART_BODY:
+        raise InvalidArgument(f"request body is larger than {MAX_MULTIPART_BODY} bytes")
+    parser = MultiPartParser(request.headers, _limited(request.stream(), MAX_MULTIPART_BODY))
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise InvalidArgument(f"invalid multipart body: {exc.message}") from None
+    files: list[tuple[str, str | None, bytes]] = []
+    try:
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                files.append((name, value.filename, await value.read()))
+            else:
+                files.append((name, None, value.encode()))
+    finally:
+        await form.close()
+    return {"files": files}
+
+
 async def _decode_body(op: Operation, request: Request, mock: Mock) -> dict[str, Any] | None:
+    if op.body_kind == "multipart":
+        return await _decode_multipart(request)
     if op.body_kind != "json":
         return None
     raw = await request.body()
@@ -94,16 +147,27 @@ def make_endpoint(op: Operation):
 
     async def endpoint(request: Request) -> Response:
         mock: Mock = request.app.state.mock
+        request.state.operation_id = op.operation_id
+        fault = mock.extras["faults"].take(request.method, request.url.path, op.operation_id)
+        if fault is not None:
+            request.state.fault = fault.id
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            if fault.status is not None:
+                # A faulted call never reaches its handler: no state changes.
+                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+                return error_response(fault.grpc_code, fault.message, fault.status, headers)
         try:
             # Side effects already due (a dependent run, a cron tick) exist before we answer.
             mock.scheduler.catch_up()
-            with mock.db.transaction() as session:
+            with mock.db.unit_of_work() as work:
                 user, key = authenticate(
-                    session, request.headers.get("authorization"), mock.clock.now()
+                    work, request.headers.get("authorization"), mock.clock.now()
                 )
+                request.state.caller = user.username
                 path = {name: request.path_params[name] for name in op.path_params.values()}
                 call = Call(
-                    op=op, mock=mock, session=session, user=user, key=key, path=path,
+                    op=op, mock=mock, db=work, user=user, key=key, path=path,
                     query=_decode_query(op, request),
                     body=await _decode_body(op, request, mock),
                     request=request,
@@ -128,8 +192,94 @@ def make_endpoint(op: Operation):
     return endpoint
 
 
-def contract_routes(operations: tuple[Operation, ...]) -> list[Route]:
-    return [
-        Route(op.route, make_endpoint(op), methods=[op.method], name=op.operation_id)
-        for op in operations
-    ]
+_SHAPE = re.compile(r"\{(\w+)(:path)?\}")
+_ROUTE_PARAM = re.compile(r"\{(\w+)(?::path)?\}")
+
+
+def _renumbered(route: str, index: int) -> tuple[str, int]:
+    """Starlette's regex for ``route`` with its groups renamed r<index>_0, r<index>_1, ..."""
+    regex, _, _ = compile_path(route)
+    parts = re.split(r"\(\?P<\w+>", regex.pattern.removeprefix("^").removesuffix("$"))
+    pattern = parts[0] + "".join(f"(?P<r{index}_{i}>{part}" for i, part in enumerate(parts[1:]))
+    return pattern, len(parts) - 1
+
+
+class ContractRouter(BaseRoute):
+    """Every contract operation behind one compiled regular expression.
+
+    Starlette tries routes one by one; with 158 operations that scan cost more than the
+    handlers. Here the route patterns, in contract order (static segments before
+    parameters, verbs before bare ids), are alternatives of one regex; the alternative that
+    matches names the route, and the method picks its operation (or a 405).
+    """
+
+    def __init__(self, operations: tuple[Operation, ...]) -> None:
+        # Routes of the same shape share one alternative, even when their parameters are
+        # named differently ({runtime_repo_id} for DELETE, {runtimerepo.id} for PATCH).
+        shapes: dict[str, dict[str, Operation]] = {}
+        for op in operations:
+            shapes.setdefault(_SHAPE.sub(r"{\2}", op.route), {})[op.method] = op
+        self.routes: list[tuple[int, dict[str, Operation], dict[str, object]]] = []
+        self.alone: list[re.Pattern[str]] = []  # each shape's own regex, for method fallbacks
+        alternatives = []
+        for index, methods in enumerate(shapes.values()):
+            route = next(iter(methods.values())).route
+            pattern, count = _renumbered(route, index)
+            alternatives.append(f"(?P<r{index}>{pattern})")
+            apps = {method: request_response(make_endpoint(op)) for method, op in methods.items()}
+            self.routes.append((count, methods, apps))
+            self.alone.append(compile_path(route)[0])
+        self.regex = re.compile("^(?:" + "|".join(alternatives) + ")$")
+
+    def resolve(self, path: str) -> tuple[int, list[str]] | None:
+        match = self.regex.match(path)
+        if match is None:
+            return None
+        index = int(match.lastgroup[1:])  # the alternative's own group closes last
+        count = self.routes[index][0]
+        return index, [match.group(f"r{index}_{i}") for i in range(count)]
+
+    def resolve_for(self, method: str, path: str) -> tuple[int, list[str]] | None:
+        """The first route of this path's shape that has ``method``; else the first match."""
+        found = self.resolve(path)
+        if found is None or method in self.routes[found[0]][1]:
+            return found
+        # A later shape may match too (a file named "x:download" read with GET).
+        for index in range(found[0] + 1, len(self.routes)):
+            if method in self.routes[index][1]:
+                match = self.alone[index].match(path)
+                if match is not None:
+                    return index, list(match.groups())
+        return found
+
+    def operation_for(self, method: str, path: str) -> Operation | None:
+        found = self.resolve_for(method, path)
+        return None if found is None else self.routes[found[0]][1].get(method)
+
+    @staticmethod
+    def _params(op: Operation, values: list[str]) -> dict[str, str]:
+        return dict(zip(_ROUTE_PARAM.findall(op.route), values, strict=True))
+
+    def matches(self, scope):  # noqa: ANN001, ANN201
+        if scope["type"] != "http":
+            return Match.NONE, {}
+        found = self.resolve_for(scope["method"], get_route_path(scope))
+        if found is None:
+            return Match.NONE, {}
+        index, values = found
+        op = self.routes[index][1].get(scope["method"])
+        if op is None:
+            return Match.PARTIAL, {"mockcml_route": index}
+        params = self._params(op, values)
+        return Match.FULL, {"path_params": {**scope.get("path_params", {}), **params},
+                            "mockcml_route": index}
+
+    async def handle(self, scope, receive, send) -> None:  # noqa: ANN001
+        apps = self.routes[scope["mockcml_route"]][2]
+        app = apps.get(scope["method"])
+        if app is None:
+            raise HTTPException(status_code=405, headers={"Allow": ", ".join(apps)})
+        await app(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params):  # noqa: ANN003, ANN201
+        raise NoMatchFound(name, path_params)

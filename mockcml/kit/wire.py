@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from mockcml.core.errors import InvalidArgument
@@ -44,6 +45,8 @@ class BodyDecoder:
         return self._value({"$ref": f"#/definitions/{model}"}, value, where or model)
 
     def _value(self, schema: dict[str, Any], value: Any, where: str) -> Any:
+        if value is None:
+            return None  # protojson treats null as "not set", for messages and enums too
         if "$ref" in schema:
             name = schema["$ref"].rsplit("/", 1)[-1]
             target = self.definitions[name]
@@ -51,8 +54,6 @@ class BodyDecoder:
                 return _enum(target["enum"], value, where)
             return self._object(name, target, value, where)
         kind = schema.get("type")
-        if value is None:
-            return None  # protojson treats null as "not set"
         if kind == "object" and "additionalProperties" in schema:
             if not isinstance(value, dict):
                 raise InvalidArgument(f"{where}: expected an object")
@@ -175,6 +176,11 @@ def timestamp(epoch: float | None) -> str | None:
     """RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as protojson writes it."""
     if epoch is None:
         return None
+    return _timestamp(epoch)
+
+
+@lru_cache(maxsize=65536)  # polling reads the same instants over and over
+def _timestamp(epoch: float) -> str:
     whole = math.floor(epoch)
     micros = round((epoch - whole) * 1_000_000)
     if micros >= 1_000_000:

@@ -7,7 +7,7 @@ from mockcml.core.registry import operation
 from mockcml.core.routing import Call
 from mockcml.resources.job_runs import service
 from mockcml.resources.job_runs.schemas import run_wire
-from mockcml.resources.jobs.service import get_job
+from mockcml.resources.jobs.service import get_job, job_exists
 from mockcml.resources.projects.access import require
 
 
@@ -27,8 +27,9 @@ def list_job_runs(call: Call) -> dict:
 
 @operation("GetJobRun")
 def get_job_run(call: Call) -> dict:
-    job = _job(call, "view")
-    return run_wire(*service.get_run_row(call.session, job, call.path["run_id"]), call.now)
+    project, _ = require(call.db, call.user, call.path["project_id"], "view")
+    job_id = job_exists(call.db, project.id, call.path["job_id"])
+    return run_wire(*service.read_run(call.db, job_id, call.path["run_id"]), call.now)
 
 
 @operation("CreateJobRun")

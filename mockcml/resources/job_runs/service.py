@@ -12,8 +12,9 @@ from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
+from mockcml.kit.sql import Row, fetch_one
 from mockcml.kit.users import Creator, user_keys
-from mockcml.lifecycle import engine
+from mockcml.lifecycle import engine, scripts
 from mockcml.resources.job_runs.tables import JobRun
 from mockcml.resources.jobs.service import JOB_TYPE
 from mockcml.resources.jobs.tables import Job
@@ -66,24 +67,29 @@ def _float(env: dict[str, str], name: str) -> float | None:
     return value
 
 
-def script_for(job: Job, env: dict[str, str], settings: Settings) -> engine.Script:
-    """Settings give the defaults, the job's script overrides them, the run's env wins."""
-    outcome = env.get(ENV_OUTCOME) or job.script_outcome or settings.default_outcome
+def script_for(job: Job, env: dict[str, str], settings: Settings,
+               queued: dict[str, Any] | None = None) -> engine.Script:
+    """Settings give the defaults, the job's script overrides them, then a script queued
+    through the control plane; the run's environment wins over everything."""
+    queued = queued or {}
+    outcome = (env.get(ENV_OUTCOME) or queued.get("outcome") or job.script_outcome
+               or settings.default_outcome)
     if outcome not in engine.OUTCOMES:
         raise InvalidArgument(f"{ENV_OUTCOME} must be one of {sorted(engine.OUTCOMES)}")
 
-    def pick(env_name: str, job_value: float | None, default: float) -> float:
-        value = _float(env, env_name)
-        if value is not None:
-            return value
-        return job_value if job_value is not None else default
+    def pick(env_name: str, phase: str, default: float) -> float:
+        for value in (_float(env, env_name), queued.get(phase),
+                      getattr(job, f"script_{phase}")):
+            if value is not None:
+                return float(value)
+        return default
 
     return engine.Script(
-        scheduling=pick(ENV_SCHEDULING, job.script_scheduling, settings.scheduling_seconds),
-        starting=pick(ENV_STARTING, job.script_starting, settings.starting_seconds),
-        running=pick(ENV_DURATION, job.script_running, settings.running_seconds),
+        scheduling=pick(ENV_SCHEDULING, "scheduling", settings.scheduling_seconds),
+        starting=pick(ENV_STARTING, "starting", settings.starting_seconds),
+        running=pick(ENV_DURATION, "running", settings.running_seconds),
         outcome=outcome,
-        message=env.get(ENV_MESSAGE) or job.script_message,
+        message=env.get(ENV_MESSAGE) or queued.get("message") or job.script_message,
     )
 
 
@@ -95,7 +101,7 @@ def start_run(
 ) -> JobRun:
     """A new run: resources copied from its job, environment merged over the job's."""
     env = {**jsonfield.load(job.environment), **(environment or {})}
-    script = script_for(job, env, settings)
+    script = script_for(job, env, settings, scripts.pop(session, "job", job.id))
     plan = engine.plan(created_at, script, settings.time_scale, float(job.timeout),
                        job.kill_on_timeout)
     run = JobRun(
@@ -124,6 +130,21 @@ def _joined():
 
 def list_runs(session: Session, job: Job, params: dict[str, Any], now: float) -> Page:
     return page(session, _joined().where(JobRun.job_id == job.id), listing(now), params)
+
+
+_RUN_ROW = """
+    SELECT r.*, u.username AS c_username, u.name AS c_name, u.email AS c_email
+    FROM job_runs r JOIN users u ON u.id = r.creator_id
+    WHERE r.id = :run_id AND r.job_id = :job_id
+"""
+
+
+def read_run(session: Session, job_id: str, run_id: str) -> tuple[Row, Row]:
+    """(run, creator) as plain rows: the polling path (GetJobRun) stays off the ORM."""
+    row = fetch_one(session, _RUN_ROW, run_id=run_id, job_id=job_id)
+    if row is None:
+        raise NotFound(f"run {run_id!r} not found for job {job_id!r}")
+    return row, Row(username=row.c_username, name=row.c_name, email=row.c_email)
 
 
 def get_run_row(session: Session, job: Job, run_id: str) -> tuple[JobRun, User]:

@@ -12,6 +12,7 @@ from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, page, substring
+from mockcml.kit.sql import fetch_one
 from mockcml.kit.users import Creator, Owner, user_keys
 from mockcml.resources.jobs import cron
 from mockcml.resources.jobs.tables import Job
@@ -82,6 +83,15 @@ def get_job_row(session: Session, project_id: str, job_id: str) -> tuple[Job, Us
     if row is None:
         raise NotFound(f"job {job_id!r} not found in project {project_id!r}")
     return row[0], row[1], row[2]
+
+
+def job_exists(session: Session, project_id: str, job_id: str) -> str:
+    """The job's id if it belongs to the project (plain SQL, for hot read paths)."""
+    row = fetch_one(session, "SELECT id FROM jobs WHERE id = :job_id AND project_id = :project_id",
+                    job_id=job_id, project_id=project_id)
+    if row is None:
+        raise NotFound(f"job {job_id!r} not found in project {project_id!r}")
+    return row.id
 
 
 def get_job(session: Session, project_id: str, job_id: str) -> Job:

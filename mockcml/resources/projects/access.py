@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from mockcml.core.errors import NotFound, PermissionDenied
+from mockcml.kit.sql import Row, fetch_one
 from mockcml.resources.projects.tables import Collaborator, Project
 from mockcml.resources.users.tables import User
 
@@ -47,29 +48,42 @@ class Access:
 
 
 def access_of(session: Session, user: User, project: Project) -> Access:
-    if project.owner_id == user.id:
-        return Access(4, "owner")
-    if user.is_admin:
-        return Access(4, "site_admin")
     permission = session.exec(
         select(Collaborator.permission).where(
             Collaborator.project_id == project.id, Collaborator.user_id == user.id
         )
     ).first()
+    return grant(user, project.owner_id, project.visibility, permission)
+
+
+def grant(user: User, owner_id: int, visibility: str, permission: str | None) -> Access:
+    """The caller's access from the project's owner, visibility and its own permission."""
+    if owner_id == user.id:
+        return Access(4, "owner")
+    if user.is_admin:
+        return Access(4, "site_admin")
     if permission:
         return Access(_GRANTS.get(permission, 1), permission)
-    if project.visibility in VISIBLE_TO_ALL:
+    if visibility in VISIBLE_TO_ALL:
         return Access(1, "visitor")
     return Access(0, "none")
 
 
+_PROJECT_FOR = """
+    SELECT p.*, c.permission AS caller_permission
+    FROM projects p
+    LEFT JOIN collaborators c ON c.project_id = p.id AND c.user_id = :user_id
+    WHERE p.id = :project_id
+"""
+
+
 def require(
     session: Session, user: User, project_id: str, capability: str = "view"
-) -> tuple[Project, Access]:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"project {project_id!r} not found")
-    access = access_of(session, user, project)
+) -> tuple[Row, Access]:
+    """The project (a read-only row with every column) if the caller may ``capability`` it."""
+    project = fetch_one(session, _PROJECT_FOR, user_id=user.id, project_id=project_id)
+    access = (grant(user, project.owner_id, project.visibility, project.caller_permission)
+              if project is not None else Access(0, "none"))
     if not access.allows("view"):
         raise NotFound(f"project {project_id!r} not found")
     if not access.allows(capability):

@@ -8,6 +8,7 @@ from mockcml.core.routing import Call
 from mockcml.resources.projects import service
 from mockcml.resources.projects.access import require
 from mockcml.resources.projects.schemas import collaborator_wire, project_wire
+from mockcml.resources.projects.tables import Project
 
 
 @operation("ListProjects")
@@ -37,7 +38,7 @@ def batch_list_projects(call: Call) -> dict:
 
 @operation("GetProject")
 def get_project(call: Call) -> dict:
-    return project_wire(*service.get_project_row(call.session, call.user, call.path["project_id"]))
+    return project_wire(*service.get_project_row(call.db, call.user, call.path["project_id"]))
 
 
 @operation("CreateProject")
@@ -48,7 +49,8 @@ def create_project(call: Call) -> dict:
 
 @operation("UpdateProject")
 def update_project(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "admin")
+    row, _ = require(call.session, call.user, call.path["project_id"], "admin")
+    project = call.session.get(Project, row.id)
     service.update_project(call.session, project, call.body or {}, call.now)
     call.session.flush()
     return project_wire(*service.get_project_row(call.session, call.user, project.id))
@@ -56,8 +58,8 @@ def update_project(call: Call) -> dict:
 
 @operation("DeleteProject")
 def delete_project(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "admin")
-    service.delete_project(call.session, project)
+    row, _ = require(call.session, call.user, call.path["project_id"], "admin")
+    service.delete_project(call.session, call.session.get(Project, row.id))
     return {}
 
 

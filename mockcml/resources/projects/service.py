@@ -11,13 +11,14 @@ from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id, slugify
 from mockcml.kit.listing import Listing, Page, page, substring
+from mockcml.kit.sql import Row, fetch_one
 from mockcml.kit.users import Creator, Owner, user_keys
 from mockcml.resources.projects.access import (
-    _GRANTS,
     PERMISSIONS,
     VISIBLE_TO_ALL,
     Access,
     access_of,
+    grant,
     require,
 )
 from mockcml.resources.projects.tables import Collaborator, Project
@@ -59,15 +60,7 @@ def _joined(user: User):
 
 
 def access_from_row(user: User, project: Project, permission: str | None) -> Access:
-    if project.owner_id == user.id:
-        return Access(4, "owner")
-    if user.is_admin:
-        return Access(4, "site_admin")
-    if permission:
-        return Access(_GRANTS.get(permission, 1), permission)
-    if project.visibility in VISIBLE_TO_ALL:
-        return Access(1, "visitor")
-    return Access(0, "none")
+    return grant(user, project.owner_id, project.visibility, permission)
 
 
 def visible_clause(user: User, include_public: bool, include_all: bool):
@@ -109,14 +102,28 @@ def list_project_names(session: Session, user: User, params: dict[str, Any]) -> 
     return page(session, query, listing, params)
 
 
+_PROJECT_ROW = """
+    SELECT p.*, c.permission AS caller_permission,
+           o.username AS o_username, o.name AS o_name, o.email AS o_email,
+           k.username AS k_username, k.name AS k_name, k.email AS k_email
+    FROM projects p
+    JOIN users o ON o.id = p.owner_id
+    JOIN users k ON k.id = p.creator_id
+    LEFT JOIN collaborators c ON c.project_id = p.id AND c.user_id = :user_id
+    WHERE p.id = :project_id
+"""
+
+
 def get_project_row(session: Session, user: User, project_id: str) -> tuple:
-    row = session.execute(_joined(user).where(Project.id == project_id)).first()
-    if row is None:
+    """(project, owner, creator, access) for GetProject: one plain-SQL query, no ORM."""
+    row = fetch_one(session, _PROJECT_ROW, user_id=user.id, project_id=project_id)
+    access = (grant(user, row.owner_id, row.visibility, row.caller_permission)
+              if row is not None else None)
+    if access is None or not access.allows("view"):
         raise NotFound(f"project {project_id!r} not found")
-    access = access_from_row(user, row[0], row[3])
-    if not access.allows("view"):
-        raise NotFound(f"project {project_id!r} not found")
-    return row[0], row[1], row[2], access
+    owner = Row(username=row.o_username, name=row.o_name, email=row.o_email)
+    creator = Row(username=row.k_username, name=row.k_name, email=row.k_email)
+    return row, owner, creator, access
 
 
 def batch(session: Session, user: User, ids: list[str]) -> list[tuple]:

@@ -58,3 +58,13 @@ def ensure_default_admin(session: Session, username: str, secret: str, now: floa
 
 def key_audiences(key: ApiKey) -> list[str]:
     return [a for a in key.audiences.split(",") if a]
+
+
+def get_user_by_id(session: Session, user_id: str) -> User | None:
+    """A user by the decimal id of the users table; None for anything else.
+
+    The bound keeps a huge number from overflowing the database's 64-bit integer.
+    """
+    if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18:
+        return None
+    return session.get(User, int(user_id))

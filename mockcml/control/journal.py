@@ -1,0 +1,163 @@
+"""The request journal: a bounded record of the calls clients made to the CML API.
+
+Each entry holds the method, path, query, operationId, caller, status and duration, and
+the request and response bodies when body recording is on. ``wait()`` returns as soon as
+a matching entry arrives, so a test can block on "the client has called CreateJobRun".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+BODY_LIMIT = 64 * 1024
+
+
+@dataclass
+class Entry:
+    id: int
+    time: float
+    method: str
+    path: str
+    query: str
+    operation_id: str | None
+    caller: str | None
+    status: int
+    duration_ms: float
+    request_body: Any = None
+    response_body: Any = None
+    fault: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _body(raw: bytes) -> Any:
+    if not raw:
+        return None
+    raw = raw[:BODY_LIMIT]
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return raw.decode("utf-8", "replace")
+
+
+@dataclass
+class Filter:
+    operation_id: str | None = None
+    method: str | None = None
+    path: str | None = None  # substring
+    status: int | None = None
+    caller: str | None = None
+    after: int = 0
+
+    def __call__(self, entry: Entry) -> bool:
+        return (
+            entry.id > self.after
+            and (self.operation_id is None or entry.operation_id == self.operation_id)
+            and (self.method is None or entry.method == self.method.upper())
+            and (self.path is None or self.path in entry.path)
+            and (self.status is None or entry.status == self.status)
+            and (self.caller is None or entry.caller == self.caller)
+        )
+
+
+@dataclass
+class Journal:
+    size: int = 1000
+    record_bodies: bool = False
+    entries: deque = field(default_factory=deque)
+
+    def __post_init__(self) -> None:
+        self._ids = itertools.count(1)
+        self._arrived: asyncio.Condition | None = None
+
+    def record(self, **fields: Any) -> Entry:
+        entry = Entry(id=next(self._ids), **fields)
+        self.entries.append(entry)
+        while len(self.entries) > self.size:
+            self.entries.popleft()
+        if self._arrived is not None:
+            asyncio.get_running_loop().create_task(self._notify())
+        return entry
+
+    async def _notify(self) -> None:
+        assert self._arrived is not None
+        async with self._arrived:
+            self._arrived.notify_all()
+
+    def find(self, flt: Filter, limit: int | None = None) -> list[Entry]:
+        found = [e for e in self.entries if flt(e)]
+        return found[-limit:] if limit else found
+
+    async def wait(self, flt: Filter, timeout: float) -> Entry | None:
+        if self._arrived is None:
+            self._arrived = asyncio.Condition()
+        deadline = time.monotonic() + timeout
+        async with self._arrived:
+            while True:
+                found = self.find(flt)
+                if found:
+                    return found[0]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                try:
+                    await asyncio.wait_for(self._arrived.wait(), remaining)
+                except TimeoutError:
+                    return None
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+class JournalMiddleware:
+    """Records every /api/v2 call; the endpoint fills in operationId and caller."""
+
+    def __init__(self, app, journal: Journal) -> None:  # noqa: ANN001
+        self.app = app
+        self.journal = journal
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http" or not scope["path"].startswith("/api/v2/"):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        keep = self.journal.record_bodies
+        request_chunks: list[bytes] = []
+        response_chunks: list[bytes] = []
+        status = 500
+
+        async def receive_wrapper():  # noqa: ANN202
+            message = await receive()
+            if keep and message["type"] == "http.request":
+                request_chunks.append(message.get("body", b""))
+            return message
+
+        async def send_wrapper(message) -> None:  # noqa: ANN001
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif keep and message["type"] == "http.response.body":
+                response_chunks.append(message.get("body", b""))
+            await send(message)
+
+        scope.setdefault("state", {})
+        try:
+            await self.app(scope, receive_wrapper if keep else receive, send_wrapper)
+        finally:
+            state = scope["state"]
+            self.journal.record(
+                time=time.time(), method=scope["method"], path=scope["path"],
+                query=scope.get("query_string", b"").decode("latin-1"),
+                operation_id=state.get("operation_id"), caller=state.get("caller"),
+                status=status, duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                request_body=_body(b"".join(request_chunks)) if keep else None,
+                response_body=_body(b"".join(response_chunks)) if keep else None,
+                fault=state.get("fault"),
+            )

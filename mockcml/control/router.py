@@ -1,0 +1,331 @@
+"""HTTP controls for test authors, under /_mock, described by /_mock/openapi.json.
+
+State-changing controls require the control token when one is configured
+(``x-mockcml-control-token`` header); CML API keys never grant control access.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from pydantic import BaseModel, Field, StrictFloat, StrictInt, StrictStr
+
+from mockcml.control import durations
+from mockcml.control.journal import Filter
+from mockcml.core import meta
+from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated, error_response
+from mockcml.core.registry import implemented
+from mockcml.core.state import Mock
+from mockcml.kit.wire import timestamp
+from mockcml.lifecycle import scripts
+
+
+async def _mock(request: Request) -> Mock:
+    return request.app.state.mock
+
+
+async def require_token(
+    request: Request, x_mockcml_control_token: Annotated[str | None, Header()] = None
+) -> None:
+    expected = request.app.state.mock.settings.control_token
+    if not expected:
+        return
+    if not x_mockcml_control_token:
+        raise Unauthenticated("this control needs the x-mockcml-control-token header")
+    if not secrets.compare_digest(x_mockcml_control_token, expected):
+        raise PermissionDenied("wrong control token")
+
+
+MockDep = Annotated[Mock, Depends(_mock)]
+router = APIRouter(prefix="/_mock", tags=["control"])
+guarded = APIRouter(prefix="/_mock", tags=["control"], dependencies=[Depends(require_token)])
+
+
+# --- health and readiness --------------------------------------------------------
+
+@router.get("/health")
+async def health(mock: MockDep):  # noqa: ANN201
+    """Liveness: 200 once the schema exists and fixtures are loaded, 503 before."""
+    if not mock.ready:
+        return error_response(14, "mockcml is starting")
+    return {"status": "ok", "ready": True}
+
+
+@router.get("/ready")
+async def ready(mock: MockDep) -> dict:
+    """Readiness, with what was seeded."""
+    scenario = mock.extras.get("scenario")
+    return {"ready": mock.ready, "fixtures": list(mock.settings.fixtures),
+            "fixtures_loaded": scenario is not None or not mock.settings.fixtures}
+
+
+@router.get("/coverage")
+async def coverage(mock: MockDep) -> dict:
+    """Which CML operations mockcml implements and which answer 501."""
+    done = implemented()
+    ops = [op.operation_id for op in mock.contract.operations]
+    return {
+        "implemented": sorted(o for o in ops if o in done),
+        "unimplemented": sorted(o for o in ops if o not in done),
+        "counts": {"total": len(ops), "implemented": sum(o in done for o in ops)},
+    }
+
+
+# --- reset and snapshots --------------------------------------------------------------
+
+@guarded.post("/reset")
+async def reset(mock: MockDep) -> dict:
+    """Back to the seeded fixtures (or the built-in admin alone), the clock back to real time."""
+    from mockcml.fixtures.reset import reset as reset_state
+
+    reset_state(mock)
+    mock.extras["faults"].clear()
+    mock.clock.restore(0.0, None)
+    _save_clock(mock)
+    return {"reset": True}
+
+
+class SnapshotIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+def _snapshot_out(snap) -> dict:  # noqa: ANN001
+    return {"name": snap.name, "created": timestamp(snap.created)}
+
+
+@router.get("/snapshots")
+async def list_snapshots(mock: MockDep) -> dict:
+    return {"snapshots": [_snapshot_out(s) for s in mock.extras["snapshots"].saved.values()]}
+
+
+@guarded.post("/snapshots")
+async def save_snapshot(body: SnapshotIn, mock: MockDep) -> dict:
+    """Save the whole state (data and clock) under a name; an existing name is replaced."""
+    return _snapshot_out(mock.extras["snapshots"].save(body.name))
+
+
+@guarded.post("/snapshots/{name}/restore")
+async def restore_snapshot(name: str, mock: MockDep) -> dict:
+    snap = mock.extras["snapshots"].restore(name)
+    mock.scheduler.poke()
+    return _snapshot_out(snap)
+
+
+@guarded.delete("/snapshots/{name}")
+async def delete_snapshot(name: str, mock: MockDep) -> dict:
+    mock.extras["snapshots"].delete(name)
+    return {}
+
+
+# --- clock --------------------------------------------------------------------------
+
+def _clock_out(mock: Mock) -> dict:
+    now = mock.clock.now()
+    return {"now": timestamp(now), "epoch": now, "offset_seconds": mock.clock.offset,
+            "frozen": mock.clock.frozen, "time_scale": mock.settings.time_scale}
+
+
+def _save_clock(mock: Mock) -> None:
+    with mock.db.transaction() as session:
+        meta.save_clock(session, mock.clock)
+
+
+@router.get("/clock")
+async def get_clock(mock: MockDep) -> dict:
+    return _clock_out(mock)
+
+
+class AdvanceIn(BaseModel):
+    by: StrictStr | StrictInt | StrictFloat = Field(
+        description="seconds, or text like '90s', '2h', '1h30m'")
+
+
+@guarded.post("/clock/advance")
+async def advance(body: AdvanceIn, mock: MockDep) -> dict:
+    """Move mock time forward; every lifecycle, timeout, retry and cron fires as if it passed."""
+    try:
+        seconds = durations.parse(body.by)
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from None
+    mock.clock.advance(seconds)
+    _save_clock(mock)
+    mock.scheduler.catch_up()
+    return _clock_out(mock)
+
+
+class ScaleIn(BaseModel):
+    time_scale: float = Field(ge=0, description="0 instant, 1 real time, 0.01 100x faster")
+
+
+@guarded.post("/clock/scale")
+async def set_scale(body: ScaleIn, mock: MockDep) -> dict:
+    """Applies to lifecycles that start from now on."""
+    mock.settings.time_scale = body.time_scale
+    return _clock_out(mock)
+
+
+@guarded.post("/clock/freeze")
+async def freeze(mock: MockDep) -> dict:
+    mock.clock.freeze()
+    _save_clock(mock)
+    return _clock_out(mock)
+
+
+@guarded.post("/clock/unfreeze")
+async def unfreeze(mock: MockDep) -> dict:
+    mock.clock.unfreeze()
+    _save_clock(mock)
+    return _clock_out(mock)
+
+
+# --- scripted outcomes -------------------------------------------------------------------
+
+class OutcomeIn(BaseModel):
+    kind: Literal["job", "application", "model_build", "model_deployment"] = "job"
+    id: str = Field(description="the job (or application, build, deployment) id")
+    outcome: Literal["succeeded", "failed", "timedout"] | None = None
+    scheduling: float | None = Field(None, ge=0)
+    starting: float | None = Field(None, ge=0)
+    running: float | None = Field(None, ge=0)
+    message: str | None = None
+    times: int = Field(1, ge=1, le=10_000, description="how many of the next runs get it")
+
+
+_TARGETS = {
+    "job": ("mockcml.resources.jobs.tables", "Job"),
+    "application": ("mockcml.resources.applications.tables", "Application"),
+    "model_build": ("mockcml.resources.model_builds.tables", "ModelBuild"),
+    "model_deployment": ("mockcml.resources.model_deployments.tables", "ModelDeployment"),
+}
+
+
+def _target_exists(session, kind: str, target_id: str) -> bool:  # noqa: ANN001
+    import importlib
+
+    module, name = _TARGETS[kind]
+    try:
+        table = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        raise InvalidArgument(f"{kind} lifecycles are not simulated yet") from None
+    return session.get(table, target_id) is not None
+
+
+@guarded.post("/outcomes")
+async def queue_outcome(body: OutcomeIn, mock: MockDep) -> dict:
+    """Queue the outcome and durations of the next runs of one target (oldest first)."""
+    script = body.model_dump(exclude={"kind", "id", "times"}, exclude_none=True)
+    with mock.db.transaction() as session:
+        if not _target_exists(session, body.kind, body.id):
+            raise NotFound(f"{body.kind} {body.id!r} not found")
+        scripts.queue(session, body.kind, body.id, script, body.times)
+        return {"queued": scripts.pending(session)}
+
+
+@router.get("/outcomes")
+async def list_outcomes(mock: MockDep) -> dict:
+    with mock.db.transaction() as session:
+        return {"queued": scripts.pending(session)}
+
+
+@guarded.delete("/outcomes")
+async def clear_outcomes(mock: MockDep) -> dict:
+    with mock.db.transaction() as session:
+        scripts.clear(session)
+    return {}
+
+
+# --- faults ---------------------------------------------------------------------------------
+
+class FaultIn(BaseModel):
+    operation_id: str | None = Field(None, description="e.g. CreateJobRun")
+    path: str | None = Field(None, description="fnmatch pattern, e.g. /api/v2/projects/*")
+    method: str | None = None
+    status: int | None = Field(None, ge=400, le=599)
+    code: int | None = Field(None, ge=0, le=16, description="gRPC code; derived from status")
+    message: str = "injected fault"
+    count: int | None = Field(None, ge=1, description="fault the next N matching calls")
+    rate: float | None = Field(None, gt=0, le=1, description="or this fraction of them")
+    delay: float = Field(0.0, ge=0, le=300, description="seconds to wait first")
+    retry_after: int | None = Field(None, ge=0, description="Retry-After header (429)")
+    seed: int | None = Field(None, description="seed for rate-based faults")
+
+
+@router.get("/faults")
+async def list_faults(mock: MockDep) -> dict:
+    return {"faults": [f.to_dict() for f in mock.extras["faults"].faults.values()]}
+
+
+@guarded.post("/faults")
+async def add_fault(body: FaultIn, mock: MockDep) -> dict:
+    if body.operation_id and body.operation_id not in {
+            op.operation_id for op in mock.contract.operations}:
+        raise InvalidArgument(f"unknown operationId {body.operation_id!r}")
+    try:
+        fault = mock.extras["faults"].add(**body.model_dump())
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from None
+    return fault.to_dict()
+
+
+@guarded.delete("/faults")
+async def clear_faults(mock: MockDep) -> dict:
+    mock.extras["faults"].clear()
+    return {}
+
+
+@guarded.delete("/faults/{fault_id}")
+async def delete_fault(fault_id: str, mock: MockDep) -> dict:
+    if not mock.extras["faults"].remove(fault_id):
+        raise NotFound(f"no fault {fault_id!r}")
+    return {}
+
+
+# --- journal -------------------------------------------------------------------------------
+
+async def _filter(
+    operation_id: str | None = None, method: str | None = None, path: str | None = None,
+    status: int | None = None, caller: str | None = None, after: int = 0,
+) -> Filter:
+    return Filter(operation_id, method, path, status, caller, after)
+
+
+FilterDep = Annotated[Filter, Depends(_filter)]
+
+
+@router.get("/journal")
+async def journal(mock: MockDep, flt: FilterDep,
+            limit: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+    """Recorded calls, oldest first; filter by operationId, method, path substring, ..."""
+    entries = mock.extras["journal"].find(flt, limit)
+    return {"entries": [e.to_dict() for e in entries]}
+
+
+@router.get("/journal/wait")
+async def journal_wait(mock: MockDep, flt: FilterDep,
+                       timeout: Annotated[float, Query(ge=0, le=300)] = 10.0) -> dict:
+    """The first matching call (after id ``after``), as soon as it arrives, or a timeout."""
+    entry = await mock.extras["journal"].wait(flt, timeout)
+    return {"matched": entry is not None, "entry": entry.to_dict() if entry else None}
+
+
+class JournalConfig(BaseModel):
+    record_bodies: bool | None = None
+    size: int | None = Field(None, ge=1, le=1_000_000)
+
+
+@guarded.put("/journal/config")
+async def journal_config(body: JournalConfig, mock: MockDep) -> dict:
+    journal = mock.extras["journal"]
+    if body.record_bodies is not None:
+        journal.record_bodies = body.record_bodies
+    if body.size is not None:
+        journal.size = body.size
+    return {"record_bodies": journal.record_bodies, "size": journal.size}
+
+
+@guarded.delete("/journal")
+async def clear_journal(mock: MockDep) -> dict:
+    mock.extras["journal"].clear()
+    return {}

@@ -1,0 +1,37 @@
+"""Small facts about the mock itself kept with the data (the clock), so a restart with a
+database file continues exactly where it stopped."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Field, Session, SQLModel
+
+from mockcml.core.clock import Clock
+
+
+class MockMeta(SQLModel, table=True):
+    __tablename__ = "mock_meta"
+
+    key: str = Field(primary_key=True)
+    value: str = "null"  # JSON
+
+
+def read(session: Session, key: str, default: Any = None) -> Any:
+    row = session.get(MockMeta, key)
+    return default if row is None else json.loads(row.value)
+
+
+def write(session: Session, key: str, value: Any) -> None:
+    session.merge(MockMeta(key=key, value=json.dumps(value)))
+
+
+def save_clock(session: Session, clock: Clock) -> None:
+    write(session, "clock", {"offset": clock.offset, "frozen_at": clock.frozen_at})
+
+
+def load_clock(session: Session, clock: Clock) -> None:
+    state = read(session, "clock")
+    if state:
+        clock.restore(state["offset"], state["frozen_at"])

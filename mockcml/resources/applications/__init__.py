@@ -1,0 +1,1 @@
+"""Applications: long-running web apps of a project and their simulated lifecycle."""

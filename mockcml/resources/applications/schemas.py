@@ -1,0 +1,49 @@
+"""Application as it appears on the wire: the status and timestamps as of the mock's clock."""
+
+from __future__ import annotations
+
+import json
+
+from mockcml.kit.users import short_user
+from mockcml.kit.wire import timestamp
+from mockcml.resources.applications.lifecycle import status_of
+from mockcml.resources.applications.tables import Application
+from mockcml.resources.users.tables import User
+
+
+def _reached(at: float | None, now: float) -> str | None:
+    return timestamp(at) if at is not None and at <= now else None
+
+
+def app_wire(app: Application, creator: User, now: float) -> dict:
+    out = {
+        "id": app.id,
+        "name": app.name,
+        "description": app.description,
+        "creator": short_user(creator),
+        "script": app.script,
+        "subdomain": app.subdomain,
+        "status": status_of(app, now),
+        "created_at": timestamp(app.created_at),
+        "stopped_at": _reached(app.stopped_at, now),
+        "updated_at": timestamp(app.updated_at),
+        "starting_at": _reached(app.starting_at, now),
+        "running_at": _reached(app.running_at, now),
+        "kernel": app.kernel,
+        "cpu": app.cpu,
+        "memory": app.memory,
+        "nvidia_gpu": app.nvidia_gpu,
+        "bypass_authentication": app.bypass_authentication,
+        # A map on create, a JSON-encoded string here: CML's quirk, copied.
+        "environment": app.environment,
+        "runtime_identifier": app.runtime_identifier,
+        "runtime_addon_identifiers": json.loads(app.runtime_addon_identifiers),
+        "run_as": app.run_as,
+        "cdv_app": app.cdv_app,
+        # int64 travels as a JSON string (proto3 JSON mapping).
+        "accelerator_label_id": str(app.accelerator_label_id),
+        "resource_group_id": app.resource_group_id,
+        "resource_profile_id": app.resource_profile_id,
+    }
+    # Timestamps not reached yet are left out, as proto3 JSON leaves out unset ones.
+    return {k: v for k, v in out.items() if v is not None}

@@ -1,0 +1,269 @@
+"""Application rules: validation, defaults, subdomains, partial update, stop and restart.
+
+Scripting through the application's own ``environment`` (the variables are echoed back
+like any other, so a client under test needs nothing but the real API). They are read
+each time the app starts (create and ``:restart``) or stops, so a PATCH of the
+environment takes effect at the next restart:
+
+  MOCKCML_OUTCOME             ``running`` (the default) or ``failed``
+  MOCKCML_STARTING_DURATION   seconds in APPLICATION_STARTING (default 5)
+  MOCKCML_DURATION            with ``failed``: seconds in APPLICATION_RUNNING before the
+                              crash; without it the start itself fails (STARTING -> FAILED)
+  MOCKCML_STOPPING_DURATION   seconds in APPLICATION_STOPPING after ``:stop`` (default 2)
+
+All durations are mock seconds, multiplied by the server's time scale. A bad value is
+INVALID_ARGUMENT on create and update.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from mockcml.kit import jsonfield
+from mockcml.kit.ids import new_id
+from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
+from mockcml.kit.users import Creator, user_keys
+from mockcml.resources.applications import lifecycle
+from mockcml.resources.applications.tables import Application
+from mockcml.resources.jobs.service import KERNELS
+from mockcml.resources.projects.tables import Project
+from mockcml.resources.users.tables import User
+
+ENV_OUTCOME = "MOCKCML_OUTCOME"
+ENV_DURATION = "MOCKCML_DURATION"
+ENV_STARTING = "MOCKCML_STARTING_DURATION"
+ENV_STOPPING = "MOCKCML_STOPPING_DURATION"
+
+# A subdomain becomes a DNS label of the app's URL: lower-case letters, digits and
+# inner hyphens, at most 63 characters. [inferred from its use in a host name]
+SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# Create-request fields copied onto the application as they are.
+_PLAIN = ("description", "kernel", "runtime_identifier", "bypass_authentication", "cdv_app")
+_NON_NEGATIVE = ("nvidia_gpu", "run_as", "accelerator_label_id", "resource_group_id",
+                 "resource_profile_id")
+# Output-only fields of Application: a PATCH may send them back (a GET, edited) and
+# they are ignored, as are the ids.
+_READ_ONLY = ("id", "creator", "status", "created_at", "updated_at", "starting_at",
+              "running_at", "stopped_at")
+
+
+def listing(now: float) -> Listing:
+    status = lifecycle.status_sql(now, Application)
+    return Listing(
+        filters={
+            "bypass_authentication": boolean(Application.bypass_authentication),
+            **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+            "description": substring(Application.description),
+            "kernel": substring(Application.kernel),
+            "name": substring(Application.name),
+            "script": substring(Application.script),
+            "status": one_of(status, lifecycle.FILTER_NAMES),
+            "subdomain": substring(Application.subdomain),
+        },
+        sorts={
+            "created_at": Application.created_at, "updated_at": Application.updated_at,
+            **user_keys("creator", Creator), "description": Application.description,
+            "kernel": Application.kernel, "name": Application.name,
+            "script": Application.script, "status": status,
+        },
+        tiebreak=Application.id,
+        default_sort=(("created_at", False),),
+    )
+
+
+def _joined():
+    return select(Application, Creator).join(Creator, Creator.id == Application.creator_id)
+
+
+def list_apps(session: Session, project_id: str, params: dict[str, Any], now: float) -> Page:
+    query = _joined().where(Application.project_id == project_id)
+    return page(session, query, listing(now), params)
+
+
+def get_row(session: Session, project_id: str, app_id: str) -> tuple[Application, User]:
+    row = session.execute(
+        _joined().where(Application.id == app_id, Application.project_id == project_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"application {app_id!r} not found in project {project_id!r}")
+    return row[0], row[1]
+
+
+# --- scripting ----------------------------------------------------------------
+
+
+def _seconds(env: dict[str, str], name: str) -> float | None:
+    if name not in env:
+        return None
+    try:
+        value = float(env[name])
+    except ValueError:
+        raise InvalidArgument(f"environment {name} must be a number of seconds") from None
+    if not 0 <= value < float("inf"):
+        raise InvalidArgument(f"environment {name} must be a non-negative number of seconds")
+    return value
+
+
+def script_for(env: dict[str, str]) -> lifecycle.Script:
+    outcome = env.get(ENV_OUTCOME) or "running"
+    if outcome not in lifecycle.OUTCOMES:
+        raise InvalidArgument(f"{ENV_OUTCOME} must be one of {list(lifecycle.OUTCOMES)}")
+    starting = _seconds(env, ENV_STARTING)
+    return lifecycle.Script(
+        starting=lifecycle.STARTING_SECONDS if starting is None else starting,
+        outcome=outcome,
+        running=_seconds(env, ENV_DURATION),
+    )
+
+
+def _stopping_seconds(env: dict[str, str]) -> float:
+    value = _seconds(env, ENV_STOPPING)
+    return lifecycle.STOPPING_SECONDS if value is None else value
+
+
+def _start(app: Application, now: float, scale: float) -> None:
+    plan = lifecycle.plan(now, script_for(jsonfield.load(app.environment)), scale)
+    app.starting_at, app.running_at = plan.starting_at, plan.running_at
+    app.stopped_at, app.final_status = plan.stopped_at, plan.final_status
+    app.stop_at = None
+
+
+# --- create, update, delete ---------------------------------------------------
+
+
+def _check_subdomain(session: Session, app: Application, subdomain: str) -> None:
+    if not SUBDOMAIN.fullmatch(subdomain):
+        raise InvalidArgument(
+            f"subdomain {subdomain!r} must be 1 to 63 lower-case letters, digits or inner "
+            "hyphens")
+    taken = session.execute(
+        select(Application.id).where(Application.subdomain == subdomain,
+                                     Application.id != app.id)
+    ).first()
+    if taken is not None:
+        raise AlreadyExists(f"subdomain {subdomain!r} is already in use by another application")
+
+
+def _apply(session: Session, app: Application, body: dict[str, Any], project: Project) -> None:
+    """Validate and copy the fields present in ``body``; shared by create and update."""
+    for field in _PLAIN:
+        if field in body:
+            setattr(app, field, body[field])
+    if "name" in body:
+        if not body["name"].strip():
+            raise InvalidArgument("application name must not be empty")
+        app.name = body["name"]
+    if "script" in body:
+        app.script = body["script"]
+    if not app.script.strip() and not app.cdv_app:
+        raise InvalidArgument("application script must not be empty")
+    if "subdomain" in body:
+        _check_subdomain(session, app, body["subdomain"])
+        app.subdomain = body["subdomain"]
+    for field in ("cpu", "memory"):
+        if field in body:
+            if body[field] <= 0:
+                raise InvalidArgument(f"{field} must be greater than zero")
+            setattr(app, field, body[field])
+    for field in _NON_NEGATIVE:
+        if field in body:
+            if body[field] < 0:
+                raise InvalidArgument(f"{field} must not be negative")
+            setattr(app, field, body[field])
+    if app.kernel not in KERNELS:
+        raise InvalidArgument(f"kernel must be one of {[k for k in KERNELS if k]}")
+    if "environment" in body:
+        env = body["environment"]
+        if isinstance(env, str):  # PATCH sends the JSON string a GET returned
+            env = jsonfield.parse_env_string(env, "application")
+        script_for(env)
+        _stopping_seconds(env)
+        app.environment = jsonfield.dump(env)
+    if "runtime_addon_identifiers" in body:
+        app.runtime_addon_identifiers = json.dumps(body["runtime_addon_identifiers"])
+    # Same engine rules as jobs: a runtime is required with ML Runtimes, legacy engine
+    # projects fall back to the python3 kernel.
+    if project.default_engine_type == "ml_runtime" and not app.runtime_identifier:
+        raise InvalidArgument("runtime_identifier is required in an ML Runtimes project")
+    if project.default_engine_type == "legacy_engine" and not app.kernel:
+        app.kernel = "python3"
+
+
+def _flush(session: Session, app: Application) -> None:
+    session.add(app)
+    try:
+        session.flush()
+    except IntegrityError:  # two writers raced for one subdomain
+        raise AlreadyExists(f"subdomain {app.subdomain!r} is already in use") from None
+
+
+def create_app(
+    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    scale: float, *, app_id: str | None = None,
+) -> Application:
+    """A new application, started at once (CreateApplication starts the app)."""
+    body = {k: v for k, v in body.items() if v is not None}
+    if body.get("project_id") and body["project_id"] != project.id:
+        raise InvalidArgument("project_id in the body does not match the path")
+    for field in ("name", "subdomain"):
+        if not (body.get(field) or "").strip():
+            raise InvalidArgument(f"application {field} must not be empty")
+    app = Application(id=app_id or new_id(), project_id=project.id, name=body["name"],
+                      subdomain=body["subdomain"], creator_id=user.id, created_at=now,
+                      updated_at=now)
+    _apply(session, app, body, project)
+    _start(app, now, scale)
+    _flush(session, app)
+    return app
+
+
+def update_app(session: Session, app: Application, project: Project, body: dict[str, Any],
+               now: float) -> None:
+    """Only the fields sent change; a running app keeps running with its old settings
+    until it is restarted. [inferred]"""
+    changes = {k: v for k, v in body.items() if k not in _READ_ONLY and v is not None}
+    _apply(session, app, changes, project)
+    app.updated_at = now
+    _flush(session, app)
+
+
+def delete_app(session: Session, app: Application) -> None:
+    session.delete(app)
+
+
+# --- lifecycle verbs ----------------------------------------------------------
+
+
+def stop_app(session: Session, app: Application, now: float, scale: float) -> None:
+    """STARTING or RUNNING goes to STOPPING now and STOPPED shortly after."""
+    status = lifecycle.status_of(app, now)
+    if status == lifecycle.STOPPING:
+        return  # asking twice changes nothing
+    if not lifecycle.allows(status, ":stop"):
+        # Same answer as stopping a finished job run: FAILED_PRECONDITION. [inferred]
+        raise FailedPrecondition(f"application {app.id!r} is not running ({status})")
+    if app.running_at is not None and app.running_at > now:
+        app.running_at = None  # never reached
+    app.stop_at = now
+    app.stopped_at = now + _stopping_seconds(jsonfield.load(app.environment)) * scale
+    app.final_status = lifecycle.STOPPED
+    app.updated_at = now
+    session.add(app)
+
+
+def restart_app(session: Session, app: Application, now: float, scale: float) -> None:
+    """A new start from now; the timestamps of the previous one are replaced."""
+    status = lifecycle.status_of(app, now)
+    if not lifecycle.allows(status, ":restart"):
+        raise FailedPrecondition(
+            f"application {app.id!r} is stopping; restart it once it has stopped")
+    _start(app, now, scale)
+    app.updated_at = now
+    session.add(app)

@@ -1,0 +1,1 @@
+"""Experiments: MLflow-style groups of runs inside a project (soft-deleted, restorable)."""

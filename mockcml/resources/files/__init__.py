@@ -1,0 +1,1 @@
+"""Project files: a project's working directory, kept in the database."""

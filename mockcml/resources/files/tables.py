@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class ProjectFile(SQLModel, table=True):
+    """One file or directory below a project's root (the root itself has no row).
+
+    The bytes live in the database, so a project's files survive a restart with a
+    database file, travel with a copy of the database, and go when the project goes.
+    """
+
+    __tablename__ = "project_files"
+    __table_args__ = (
+        UniqueConstraint("project_id", "path"),
+        # Serves the listing of one directory, in name order.
+        Index("ix_project_files_dir", "project_id", "parent", "name"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: str = Field(foreign_key="projects.id", ondelete="CASCADE")
+    # Normalised (see paths.py): relative to the root, "/"-separated, no empty, "." or ".."
+    # segments. ``parent`` is the containing directory's path ("" for the root).
+    path: str
+    parent: str
+    name: str
+    is_dir: bool = False
+    size: int = 0  # bytes; int64 on the wire
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    created_at: float = 0.0
+    updated_at: float = 0.0

@@ -1,0 +1,1 @@
+"""Model deployments: a build served with resources and replicas, started and stopped."""

@@ -1,0 +1,59 @@
+"""HTTP side of model deployments."""
+
+from __future__ import annotations
+
+from mockcml.core.registry import operation
+from mockcml.core.routing import Call
+from mockcml.resources.model_builds.handlers import check_body_ids, model_of
+from mockcml.resources.model_builds.service import get_build
+from mockcml.resources.model_deployments import service
+from mockcml.resources.model_deployments.schemas import deployment_wire
+
+
+def _build(call: Call, capability: str):  # noqa: ANN202
+    project, model = model_of(call, capability)
+    return project, model, get_build(call.session, model, call.path["build_id"])
+
+
+@operation("ListModelDeployments")
+def list_model_deployments(call: Call) -> dict:
+    _, _, build = _build(call, "view")
+    now = call.now
+    result = service.list_deployments(call.session, build, call.query, now)
+    return {"model_deployments": [deployment_wire(d, deployer, now) for d, deployer in result.rows],
+            "next_page_token": result.next_page_token}
+
+
+@operation("GetModelDeployment")
+def get_model_deployment(call: Call) -> dict:
+    _, _, build = _build(call, "view")
+    row = service.get_deployment_row(call.session, build, call.path["deployment_id"])
+    return deployment_wire(*row, call.now)
+
+
+@operation("CreateModelDeployment")
+def create_model_deployment(call: Call) -> dict:
+    _, model, build = _build(call, "write")
+    check_body_ids(call, ("project_id", "model_id", "build_id"))
+    deployment = service.create_deployment(call.session, call.user, model, build,
+                                           call.body or {}, call.now, call.mock.settings,
+                                           require_built=True)
+    return deployment_wire(deployment, call.user, call.now)
+
+
+@operation("StopModelDeployment")
+def stop_model_deployment(call: Call) -> dict:
+    _, _, build = _build(call, "write")
+    deployment, deployer = service.get_deployment_row(call.session, build,
+                                                      call.path["deployment_id"])
+    service.stop_deployment(call.session, deployment, call.now, call.mock.settings)
+    return deployment_wire(deployment, deployer, call.now)
+
+
+@operation("RestartModelDeployment")
+def restart_model_deployment(call: Call) -> dict:
+    _, _, build = _build(call, "write")
+    deployment, deployer = service.get_deployment_row(call.session, build,
+                                                      call.path["deployment_id"])
+    service.restart_deployment(call.session, deployment, build, call.now, call.mock.settings)
+    return deployment_wire(deployment, deployer, call.now)

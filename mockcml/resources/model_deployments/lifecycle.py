@@ -1,0 +1,91 @@
+"""The model-deployment lifecycle as data, in the style of ``mockcml.lifecycle.engine``.
+
+Stored facts: when deploying begins (``deploying_at``), when it ends (``finished_at``)
+and how (``final_status``: deployed or failed), when a stop was asked for (``stop_at``)
+and when it completes (``stopped_at``). The status is read off them and the clock:
+
+  pending -> deploying -> deployed | failed          (create)
+  :stop    pending/deploying/deployed -> stopping -> stopped
+  :restart stopped/deployed/failed -> deploying -> deployed | failed
+
+[inferred] The values are those of cdswctl's deployment status filter (pending,
+deploying, deployed, stopping, stopped, failed); the order is the reference's guess.
+
+Scripting, with nothing but the real API: CreateModelDeploymentRequest.environment (and
+the auto_deployment_config of CreateModel / CreateModelBuild) may carry
+  MOCKCML_OUTCOME=deployed|succeeded|failed   how deploying ends (default deployed)
+  MOCKCML_DURATION=<seconds>                  length of the deploying phase
+  MOCKCML_PENDING_DURATION=<seconds>          length of the pending phase
+They are echoed back in ``environment`` like any other variable and apply again on
+every :restart. Durations are mock seconds, multiplied by the server's time scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockcml.core.errors import InvalidArgument
+from mockcml.resources.model_builds.lifecycle import BUILT, Steps, seconds
+
+PENDING, DEPLOYING, DEPLOYED = "pending", "deploying", "deployed"
+STOPPING, STOPPED, FAILED = "stopping", "stopped", "failed"
+STATUSES = (PENDING, DEPLOYING, DEPLOYED, STOPPING, STOPPED, FAILED)
+ACTIVE = (PENDING, DEPLOYING, DEPLOYED, STOPPING)
+STOPPABLE = (PENDING, DEPLOYING, DEPLOYED)
+RESTARTABLE = (STOPPED, DEPLOYED, FAILED)
+OUTCOMES = {"deployed": DEPLOYED, "succeeded": DEPLOYED, "failed": FAILED}
+ENV_OUTCOME = "MOCKCML_OUTCOME"
+ENV_DURATION = "MOCKCML_DURATION"
+ENV_PENDING = "MOCKCML_PENDING_DURATION"
+
+# Default phase lengths in mock seconds (scaled by settings.time_scale).
+PENDING_SECONDS = 1.0
+DEPLOYING_SECONDS = 5.0
+STOPPING_SECONDS = 1.0
+
+DEPLOYMENT = Steps(initial=PENDING, steps=(
+    ("stopped_at", STOPPED), ("stop_at", STOPPING), ("finished_at", None),
+    ("deploying_at", DEPLOYING),
+))
+
+
+@dataclass(frozen=True)
+class Script:
+    pending: float
+    deploying: float
+    outcome: str  # deployed or failed
+
+
+def script_of(env: dict[str, str]) -> Script:
+    outcome = env.get(ENV_OUTCOME, "deployed")
+    if outcome not in OUTCOMES:
+        raise InvalidArgument(f"{ENV_OUTCOME} must be one of {sorted(OUTCOMES)}")
+    # seconds() reads names without their MOCKCML_ prefix.
+    found = {name.removeprefix("MOCKCML_"): value for name, value in env.items()
+             if name.startswith("MOCKCML_")}
+    return Script(
+        pending=seconds(found, "PENDING_DURATION", PENDING_SECONDS),
+        deploying=seconds(found, "DURATION", DEPLOYING_SECONDS),
+        outcome=OUTCOMES[outcome],
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    deploying_at: float | None
+    finished_at: float
+    final_status: str
+
+
+def plan(created_at: float, script: Script, scale: float, build_finished_at: float,
+         build_final: str) -> Plan:
+    """A new deployment waits (pending) at least its pending time and until its build is
+    built; a deployment waiting on a build that fails fails with it."""
+    ready = max(created_at + script.pending * scale, build_finished_at)
+    if build_final != BUILT:
+        return Plan(None, ready, FAILED)
+    return Plan(ready, ready + script.deploying * scale, script.outcome)
+
+
+def restart_plan(now: float, script: Script, scale: float) -> Plan:
+    return Plan(now, now + script.deploying * scale, script.outcome)

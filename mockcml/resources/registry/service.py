@@ -1,0 +1,269 @@
+"""Model registry rules: registering versions, who sees and changes a model, listings.
+
+Who may do what [inferred; the reference only names the Visibility enum]:
+  see     a PUBLIC model: every signed-in user; a PRIVATE one: its owner and site admins
+  change  update, delete, add versions: the owner and site admins
+
+A new version spends REGISTER_SECONDS (× settings.time_scale) in REGISTERING while its
+artifacts are copied, then is REGISTERED. The status is read off the planned end time and
+the clock, never stored, so a GET never writes and a clock jump moves every version.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import case, delete, func, literal, or_, select
+from sqlmodel import Session
+
+from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
+from mockcml.kit.ids import new_id
+from mockcml.kit.listing import Listing, Matcher, Page, page, substring
+from mockcml.kit.users import Creator, Owner, user_keys
+from mockcml.resources.registry.tables import RegisteredModel, RegisteredModelVersion
+from mockcml.resources.users.service import get_user_by_id
+from mockcml.resources.users.tables import User
+
+Model, Version = RegisteredModel, RegisteredModelVersion
+VISIBILITIES = ("PRIVATE", "PUBLIC")
+REGISTER_SECONDS = 2.0  # default time a new version spends REGISTERING, before the scale
+REGISTERING, REGISTERED = "REGISTERING", "REGISTERED"
+REQUIRED = ("project_id", "experiment_id", "run_id", "model_path", "model_name")
+
+
+def status_at(version: Version, now: float) -> str:
+    return REGISTERED if now >= version.registered_at else REGISTERING
+
+
+def status_sql(now: float):
+    """``status_at`` in SQL, for the ``status`` sort key."""
+    return case((Version.registered_at <= now, literal(REGISTERED)), else_=literal(REGISTERING))
+
+
+def can_view(user: User, model: Model) -> bool:
+    return model.owner_id == user.id or user.is_admin or model.visibility == "PUBLIC"
+
+
+def can_change(user: User, model: Model) -> bool:
+    return model.owner_id == user.id or user.is_admin
+
+
+def permission_of(user: User, model: Model) -> str:
+    """RegisteredModel.permission, "Permission of the user requesting the model".
+
+    [inferred] The vocabulary is not documented: owner for the owner, admin for a site
+    admin, read for anyone else who can see the model.
+    """
+    if model.owner_id == user.id:
+        return "owner"
+    if user.is_admin:
+        return "admin"
+    return "read"
+
+
+def require_model(session: Session, user: User, model_id: str, change: bool = False) -> Model:
+    """NOT_FOUND for a model the caller may not see, PERMISSION_DENIED for one it may
+    see but not change."""
+    model = session.get(Model, model_id)
+    if model is None or not can_view(user, model):
+        raise NotFound(f"registered model {model_id!r} not found")
+    if change and not can_change(user, model):
+        raise PermissionDenied(
+            f"user {user.username!r} may not change registered model {model_id!r}")
+    return model
+
+
+# --- listings -----------------------------------------------------------------------
+
+def _equals(expr) -> Matcher:  # noqa: ANN001
+    """Exact match: ``creator_id`` names one user ("<sso name or user name>")."""
+    return lambda value: expr == str(value)
+
+
+def _version_number(value: Any):  # noqa: ANN202
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise InvalidArgument(f"search_filter: version_number {value!r} is not a number") from None
+    return Version.number == number
+
+
+_COUNT = (select(func.count()).where(Version.model_id == Model.id)
+          .correlate(Model).scalar_subquery())
+# The reference's sort keys for both registry listings are the job listing's keys
+# (kernel, script, ... are copied from it); keys a model or version has no field for
+# are accepted and sort as empty strings, like the job listing's "description".
+MODEL_LISTING = Listing(
+    filters={"model_name": substring(Model.name), "creator_id": _equals(Creator.username)},
+    sorts={
+        "created_at": Model.created_at, "updated_at": Model.updated_at,
+        **user_keys("creator", Creator), "description": Model.description,
+        "kernel": literal(""), "name": Model.name, "script": literal(""),
+        "status": literal(""),
+    },
+    tiebreak=Model.id,
+    default_sort=(("created_at", False),),
+)
+
+
+def version_listing(now: float) -> Listing:
+    return Listing(
+        filters={"version_number": _version_number, "creator_id": _equals(Creator.username)},
+        sorts={
+            "created_at": Version.created_at, "updated_at": Version.updated_at,
+            **user_keys("creator", Creator), "description": Version.notes,
+            "kernel": literal(""), "name": Version.version_name, "script": literal(""),
+            "status": status_sql(now),
+            # Not in the key list, but the reference's own example is sort=-versions.
+            "versions": Version.number,
+        },
+        tiebreak=Version.id,
+        default_sort=(("versions", False),),
+    )
+
+
+def _models():
+    return (
+        select(Model, Owner, _COUNT.label("count"))
+        .join(Owner, Owner.id == Model.owner_id)
+        .join(Creator, Creator.id == Model.creator_id)
+    )
+
+
+def list_models(session: Session, user: User, params: dict[str, Any]) -> Page:
+    """Rows of (model, owner, version count) the caller may see."""
+    query = _models()
+    if not user.is_admin:
+        query = query.where(or_(Model.owner_id == user.id, Model.visibility == "PUBLIC"))
+    return page(session, query, MODEL_LISTING, params)
+
+
+def model_row(session: Session, model: Model) -> tuple[Model, User, int]:
+    row = session.execute(_models().where(Model.id == model.id)).one()
+    return row[0], row[1], row[2]
+
+
+def list_versions(session: Session, model: Model, params: dict[str, Any], now: float) -> Page:
+    """Rows of (version, registering user)."""
+    query = (
+        select(Version, Creator).join(Creator, Creator.id == Version.user_id)
+        .where(Version.model_id == model.id)
+    )
+    return page(session, query, version_listing(now), params)
+
+
+def get_version(session: Session, model: Model, version_id: str) -> tuple[Version, User]:
+    row = session.execute(
+        select(Version, Creator).join(Creator, Creator.id == Version.user_id)
+        .where(Version.id == version_id, Version.model_id == model.id)
+    ).first()
+    if row is None:
+        raise NotFound(f"version {version_id!r} of registered model {model.id!r} not found")
+    return row[0], row[1]
+
+
+# --- changes ------------------------------------------------------------------------
+
+def parse_tags(tags: list[dict[str, Any]] | None) -> str:
+    out = []
+    for i, tag in enumerate(tags or []):
+        if not (tag.get("key") or "").strip():
+            raise InvalidArgument(f"tags[{i}]: key must not be empty")
+        out.append({"key": tag["key"], "value": tag.get("value") or ""})
+    return json.dumps(out, separators=(",", ":"))
+
+
+def _model_for(session: Session, user: User, body: dict[str, Any], now: float) -> Model:
+    """The model named in ``body``: an existing one the caller may change, or a new one.
+
+    Description and visibility describe the model, so they apply when it is created;
+    adding a version to an existing model leaves them as they are [inferred].
+    """
+    name = body["model_name"]
+    model = session.execute(select(Model).where(Model.name == name)).scalar_one_or_none()
+    if model is not None:
+        if not can_view(user, model):
+            raise AlreadyExists(f"a registered model named {name!r} already exists")
+        if not can_change(user, model):
+            raise PermissionDenied(
+                f"user {user.username!r} may not add versions to registered model {name!r}")
+        return model
+    model = Model(
+        id=new_id(), name=name, description=body.get("description") or "",
+        visibility=body.get("visibility") or "PRIVATE", creator_id=user.id, owner_id=user.id,
+        created_at=now, updated_at=now,
+    )
+    session.add(model)
+    return model
+
+
+def register(
+    session: Session, user: User, body: dict[str, Any], now: float, scale: float,
+    workspace_url: str,
+) -> tuple[Model, Version]:
+    """CreateRegisteredModel: a new version, numbered 1, 2, ... within its model.
+
+    The caller must be able to view ``project_id`` (checked by the handler); the
+    experiment and run ids are recorded as given.
+    """
+    for field in REQUIRED:
+        if not (body.get(field) or "").strip():
+            raise InvalidArgument(f"{field} must not be empty")
+    tags = parse_tags(body.get("tags"))
+    model = _model_for(session, user, body, now)
+    model.last_number += 1
+    model.updated_at = now
+    version = Version(
+        id=new_id(), model_id=model.id, number=model.last_number,
+        # [inferred] The version name format is not documented.
+        version_name=f"v{model.last_number}", notes=body.get("notes") or "", tags=tags,
+        user_id=user.id, project_id=body["project_id"], experiment_id=body["experiment_id"],
+        run_id=body["run_id"], model_path=body["model_path"], workspace_url=workspace_url,
+        created_at=now, updated_at=now, registered_at=now + REGISTER_SECONDS * scale,
+    )
+    session.add(model)
+    session.add(version)
+    session.flush()
+    return model, version
+
+
+def update_model(session: Session, model: Model, body: dict[str, Any], now: float) -> None:
+    """PATCH semantics: only the fields sent change.
+
+    ``user_id`` [inferred] hands the model to another user (the users table's id);
+    an empty value changes nothing.
+    """
+    if "description" in body:
+        model.description = body["description"] or ""
+    if body.get("visibility") is not None:
+        model.visibility = body["visibility"]
+    if body.get("user_id"):
+        owner = get_user_by_id(session, body["user_id"])
+        if owner is None:
+            raise InvalidArgument(f"user_id: user {body['user_id']!r} not found")
+        model.owner_id = owner.id
+    model.updated_at = now
+    session.add(model)
+
+
+def update_version(session: Session, version: Version, body: dict[str, Any], now: float) -> None:
+    if "notes" in body:
+        version.notes = body["notes"] or ""
+    if body.get("tags") is not None:
+        version.tags = parse_tags(body["tags"])
+    version.updated_at = now
+    session.add(version)
+
+
+def delete_model(session: Session, model: Model) -> None:
+    """A model goes with all its versions."""
+    session.execute(delete(Version).where(Version.model_id == model.id))
+    session.delete(model)
+
+
+def delete_version(session: Session, model: Model, version: Version, now: float) -> None:
+    """The model stays, even with no version left; its numbers are not reused."""
+    session.delete(version)
+    model.updated_at = now
+    session.add(model)

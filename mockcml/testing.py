@@ -1,0 +1,315 @@
+"""pytest plugin: a real mockcml for the tests of a CML client.
+
+Registered through the ``pytest11`` entry point, so installing mockcml is enough::
+
+    def test_my_client_retries(mockcml):
+        mockcml.faults.add(operation_id="ListProjects", status=503, count=2)
+        assert my_client(mockcml.url, mockcml.key("admin")).list_projects()
+        assert len(mockcml.journal.entries(operation_id="ListProjects")) == 3
+
+Fixtures:
+
+``mockcml``
+    A handle on a live server (a ``mockcml serve`` process on a free loopback port). The
+    state is restored before every test from a snapshot taken right after start-up, so tests
+    cannot leak state into each other. Servers are shared per session (or per module with
+    ``mockcml_scope = module``) and keyed by their configuration; under pytest-xdist every
+    worker starts its own.
+``mockcml_asgi``
+    The same handle on an in-process app (no sockets, a fresh app per test): faster, but
+    nothing runs in the background between calls except what the calls trigger.
+
+Configuration, in the ini file or per test with ``@pytest.mark.mockcml(...)``:
+``mockcml_fixtures`` (fixture files, relative to the rootdir), ``mockcml_time_scale``
+(default 0: runs finish at once) and ``mockcml_scope`` (session or module).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ADMIN_KEY = "mockcml-admin-key"
+__all__ = ["MockCML", "MockServer"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("mockcml_fixtures", "YAML fixture files for the mockcml server",
+                  type="linelist", default=[])
+    parser.addini("mockcml_time_scale", "time scale of the mockcml server", default="0")
+    parser.addini("mockcml_scope", "share servers per 'session' or per 'module'",
+                  default="session")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "mockcml(fixtures=[...], time_scale=0): configure the mockcml server")
+
+
+class _Part:
+    def __init__(self, owner: MockCML) -> None:
+        self._mock = owner
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self._mock._control(method, path, **kwargs)
+
+
+class Clock(_Part):
+    def now(self) -> float:
+        return self._call("GET", "/_mock/clock")["epoch"]
+
+    def advance(self, by: str | float) -> dict:
+        return self._call("POST", "/_mock/clock/advance", json={"by": by})
+
+    def scale(self, time_scale: float) -> dict:
+        return self._call("POST", "/_mock/clock/scale", json={"time_scale": time_scale})
+
+    def freeze(self) -> dict:
+        return self._call("POST", "/_mock/clock/freeze")
+
+    def unfreeze(self) -> dict:
+        return self._call("POST", "/_mock/clock/unfreeze")
+
+
+class Outcomes(_Part):
+    def queue(self, target_id: str, kind: str = "job", **script: Any) -> list[dict]:
+        body = {"kind": kind, "id": target_id, **script}
+        return self._call("POST", "/_mock/outcomes", json=body)["queued"]
+
+    def clear(self) -> None:
+        self._call("DELETE", "/_mock/outcomes")
+
+
+class Faults(_Part):
+    def add(self, **spec: Any) -> dict:
+        return self._call("POST", "/_mock/faults", json=spec)
+
+    def list(self) -> list[dict]:
+        return self._call("GET", "/_mock/faults")["faults"]
+
+    def clear(self) -> None:
+        self._call("DELETE", "/_mock/faults")
+
+
+class Journal(_Part):
+    def entries(self, **filters: Any) -> list[dict]:
+        return self._call("GET", "/_mock/journal", params=filters)["entries"]
+
+    def wait(self, timeout: float = 10, **filters: Any) -> dict | None:
+        params = {**filters, "timeout": timeout}
+        return self._call("GET", "/_mock/journal/wait", params=params, timeout=timeout + 5)[
+            "entry"]
+
+    def record_bodies(self, on: bool = True) -> None:
+        self._call("PUT", "/_mock/journal/config", json={"record_bodies": on})
+
+    def clear(self) -> None:
+        self._call("DELETE", "/_mock/journal")
+
+
+class MockCML:
+    """What a test gets: the URLs, API keys by username, and the controls."""
+
+    def __init__(self, url: str, http: Any, keys: dict[str, str],
+                 control_token: str | None = None) -> None:
+        self.url = url.rstrip("/")
+        self.api_url = f"{self.url}/api/v2"
+        self._http = http
+        self._keys = keys
+        self._headers = {"x-mockcml-control-token": control_token} if control_token else {}
+        self.clock = Clock(self)
+        self.outcomes = Outcomes(self)
+        self.faults = Faults(self)
+        self.journal = Journal(self)
+
+    def key(self, username: str = "admin") -> str:
+        try:
+            return self._keys[username]
+        except KeyError:
+            raise KeyError(f"no API key known for {username!r}; users: {sorted(self._keys)}") \
+                from None
+
+    def headers(self, username: str = "admin") -> dict[str, str]:
+        return {"authorization": f"Bearer {self.key(username)}"}
+
+    def request(self, method: str, path: str, username: str | None = "admin",
+                **kwargs: Any) -> Any:
+        """Call the CML API (``path`` relative to /api/v2 or absolute) as ``username``."""
+        if not path.startswith("/"):
+            path = f"/api/v2/{path}"
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if username:
+            headers.update(self.headers(username))
+        return self._http.request(method, path, headers=headers, **kwargs)
+
+    def _control(self, method: str, path: str, **kwargs: Any) -> Any:
+        timeout = kwargs.pop("timeout", None)
+        if timeout is not None and not _is_testclient(self._http):
+            kwargs["timeout"] = timeout
+        response = self._http.request(method, path, headers=self._headers, **kwargs)
+        if response.status_code >= 400:
+            raise AssertionError(f"mockcml control {method} {path} failed: {response.text}")
+        return response.json()
+
+    def snapshot(self, name: str) -> None:
+        self._control("POST", "/_mock/snapshots", json={"name": name})
+
+    def restore(self, name: str) -> None:
+        self._control("POST", f"/_mock/snapshots/{name}/restore")
+
+    def reset(self) -> None:
+        self._control("POST", "/_mock/reset")
+
+
+def _is_testclient(http: Any) -> bool:
+    return type(http).__name__ == "TestClient"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _keys_from(fixtures: tuple[str, ...]) -> dict[str, str]:
+    keys = {"admin": ADMIN_KEY}
+    if not fixtures:
+        return keys
+    try:
+        from mockcml.fixtures.keys import api_keys
+    except ImportError:
+        return keys
+    return api_keys(list(fixtures)) or keys
+
+
+class MockServer:
+    """A ``mockcml serve`` child process on a free port."""
+
+    BASELINE = "__mockcml_pytest_baseline__"
+
+    def __init__(self, fixtures: tuple[str, ...], time_scale: float, cwd: Path) -> None:
+        self.fixtures = fixtures
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-m", "mockcml", "serve", "--port", str(self.port),
+               "--time-scale", str(time_scale), "--log-level", "warning"]
+        if fixtures:
+            cmd += ["--fixtures", *fixtures]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCML_")}
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        import httpx
+
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+        self._wait_ready()
+        self.http.post("/_mock/snapshots", json={"name": self.BASELINE}).raise_for_status()
+
+    def _wait_ready(self, timeout: float = 30) -> None:
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                out = self.proc.stdout.read().decode() if self.proc.stdout else ""
+                raise RuntimeError(f"mockcml exited with {self.proc.returncode}:\n{out}")
+            try:
+                if self.http.get("/_mock/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("mockcml did not become ready in time")
+
+    def handle(self) -> MockCML:
+        self.http.post(f"/_mock/snapshots/{self.BASELINE}/restore").raise_for_status()
+        for path in ("/_mock/faults", "/_mock/journal"):
+            self.http.delete(path).raise_for_status()
+        return MockCML(self.url, self.http, _keys_from(self.fixtures))
+
+    def stop(self) -> None:
+        self.http.close()
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+def _config(request: pytest.FixtureRequest) -> tuple[tuple[str, ...], float]:
+    marker = request.node.get_closest_marker("mockcml")
+    ini = request.config.getini
+    fixtures = list(ini("mockcml_fixtures"))
+    time_scale = float(ini("mockcml_time_scale"))
+    if marker is not None:
+        fixtures = list(marker.kwargs.get("fixtures", fixtures))
+        time_scale = float(marker.kwargs.get("time_scale", time_scale))
+    root = Path(str(request.config.rootpath))
+    paths = tuple(str((root / f).resolve()) if not os.path.isabs(f) else f for f in fixtures)
+    return paths, time_scale
+
+
+class _Servers:
+    def __init__(self) -> None:
+        self.running: dict[tuple, MockServer] = {}
+
+    def get(self, key: tuple, cwd: Path) -> MockServer:
+        if key not in self.running:
+            self.running[key] = MockServer(key[0], key[1], cwd)
+        return self.running[key]
+
+    def stop_all(self) -> None:
+        for server in self.running.values():
+            server.stop()
+        self.running.clear()
+
+
+@pytest.fixture(scope="session")
+def _mockcml_servers() -> Iterator[_Servers]:
+    servers = _Servers()
+    yield servers
+    servers.stop_all()
+
+
+@pytest.fixture(scope="module")
+def _mockcml_module_servers(request: pytest.FixtureRequest,
+                            _mockcml_servers: _Servers) -> Iterator[_Servers]:
+    if request.config.getini("mockcml_scope") == "module":
+        servers = _Servers()
+        yield servers
+        servers.stop_all()
+    else:
+        yield _mockcml_servers
+
+
+@pytest.fixture
+def mockcml(request: pytest.FixtureRequest, _mockcml_module_servers: _Servers) -> MockCML:
+    """A live mockcml, restored to its freshly seeded state for this test."""
+    server = _mockcml_module_servers.get(_config(request), Path(str(request.config.rootpath)))
+    return server.handle()
+
+
+@pytest.fixture
+def mockcml_asgi(request: pytest.FixtureRequest) -> Iterator[MockCML]:
+    """An in-process mockcml (a fresh app for this test), with the same handle."""
+    from fastapi.testclient import TestClient
+
+    from mockcml.app import create_app
+    from mockcml.settings import Settings
+
+    fixtures, time_scale = _config(request)
+    app = create_app(Settings(fixtures=list(fixtures), time_scale=time_scale))
+    with TestClient(app, base_url="http://mockcml.test") as client:
+        yield MockCML("http://mockcml.test", client, _keys_from(fixtures))
