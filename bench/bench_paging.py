@@ -61,10 +61,10 @@ def main() -> None:
                 tokens.append(body["next_page_token"])
             last = tokens[-1]
 
-            def first():
+            def first(params=params):
                 client.get(url, headers=KEY, params=params)
 
-            def deep():
+            def deep(params=params, last=last):
                 client.get(url, headers=KEY, params={**params, "page_token": last})
 
             one, far = summary(timed(first, args.repeat)), summary(timed(deep, args.repeat))

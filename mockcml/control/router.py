@@ -80,9 +80,10 @@ async def reset(mock: MockDep) -> dict:
     """Back to the seeded fixtures (or the built-in admin alone), the clock back to real time."""
     from mockcml.fixtures.reset import reset as reset_state
 
+    # The clock first: relative fixture times ("-2h") are read against it.
+    mock.clock.restore(0.0, None)
     reset_state(mock)
     mock.extras["faults"].clear()
-    mock.clock.restore(0.0, None)
     _save_clock(mock)
     return {"reset": True}
 

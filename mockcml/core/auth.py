@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from mockcml.core.db import UnitOfWork
-from mockcml.core.errors import Unauthenticated
+from mockcml.core.errors import InvalidArgument, Unauthenticated
 from mockcml.kit.sql import fetch_one
 from mockcml.kit.wire import parse_timestamp
 
@@ -57,11 +57,18 @@ _LOOKUP = """
 """
 
 
+def _expired(expiry_date: str, now: float) -> bool:
+    try:
+        return parse_timestamp(expiry_date) <= now
+    except InvalidArgument:
+        return True  # an unreadable expiry never authenticates
+
+
 def authenticate(session: Session | UnitOfWork, header: str | None, now: float) -> tuple[Caller, CallerKey]:
     row = fetch_one(session, _LOOKUP, digest=digest(bearer_token(header)))
     if row is None:
         raise Unauthenticated("invalid API key")
-    if row.expiry_date and parse_timestamp(row.expiry_date) <= now:
+    if row.expiry_date and _expired(row.expiry_date, now):
         raise Unauthenticated("API key has expired")
     user = Caller(row.id, row.username, row.name, row.email, bool(row.is_admin))
     return user, CallerKey(row.key_id, row.audiences, row.expiry_date)

@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import Select, and_, false, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 
+from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import InvalidArgument
+from mockcml.kit.sql import Row
 
 DEFAULT_PAGE_SIZE = 10
 Matcher = Callable[[Any], ColumnElement[bool]]
@@ -162,9 +164,15 @@ class Page:
 
 
 def page(
-    session: Any, query: Select, listing: Listing, params: dict[str, Any],
+    session: Any, query: Select, listing: Listing, params: dict[str, Any], *, plain: bool = False,
+    binds: dict[str, Any] | None = None,
 ) -> Page:
-    """Apply ``search_filter``, ``sort``, ``page_size`` and ``page_token`` to ``query``."""
+    """Apply ``search_filter``, ``sort``, ``page_size`` and ``page_token`` to ``query``.
+
+    With ``plain=True`` the query must select labelled columns (no ORM entities); it runs
+    on the connection, skipping the ORM, and each row comes back as a ``kit.sql.Row``.
+    ``binds`` fills bound parameters of a query built once and cached.
+    """
     search_filter = params.get("search_filter")
     sort = params.get("sort")
     conditions = parse_filter(listing, search_filter)
@@ -180,12 +188,27 @@ def page(
     if params.get("page_token"):
         values = _decode_token(params["page_token"], fingerprint, len(columns))
         conditions.append(_after(columns, values))
-    keyed = query.add_columns(*(col for col, _ in columns)).where(*conditions)
+    keys = [col.label(f"_k{i}") for i, (col, _) in enumerate(columns)]
+    keyed = query.add_columns(*keys).where(*conditions)
     keyed = keyed.order_by(*(col.desc() if desc else col.asc() for col, desc in columns))
-    rows = session.execute(keyed.limit(page_size + 1)).all()
+    keyed = keyed.limit(page_size + 1)
     width = len(columns)
+    if plain:
+        result = _connection(session).execute(keyed, binds or {}).mappings().all()
+        rows = [Row(item) for item in result]
+        key_values = [[row.pop(f"_k{i}") for i in range(width)] for row in rows]
+    else:
+        fetched = session.execute(keyed, binds or {}).all()
+        rows = [row[:-width] for row in fetched]
+        key_values = [list(row[-width:]) for row in fetched]
     token = ""
     if len(rows) > page_size:
         rows = rows[:page_size]
-        token = _encode_token(list(rows[-1][-width:]), fingerprint)
-    return Page(rows=[row[:-width] for row in rows], next_page_token=token)
+        token = _encode_token(key_values[page_size - 1], fingerprint)
+    return Page(rows=rows, next_page_token=token)
+
+
+def _connection(db: Any):  # noqa: ANN202
+    """The SQLAlchemy connection of a Session or of a request's unit of work."""
+    session = db.session if isinstance(db, UnitOfWork) else db
+    return session.connection()

@@ -219,6 +219,42 @@ def test_patching_the_environment_applies_at_the_next_restart(apps):
     assert apps.status(app) == "APPLICATION_FAILED"
 
 
+def test_a_script_queued_through_the_control_plane_applies_to_the_next_restart(apps):
+    app = apps.create()
+    queued = apps.c.client.post("/_mock/outcomes", json={
+        "kind": "application", "id": app["id"], "outcome": "failed", "starting": 1,
+        "running": 10})
+    assert queued.status_code == 200, queued.text
+    apps.advance(STARTING)
+    assert apps.status(app) == "APPLICATION_RUNNING"  # queued scripts wait for a start
+    apps.verb(app, "restart")
+    apps.advance(1)
+    assert apps.status(app) == "APPLICATION_RUNNING"
+    apps.advance(10)
+    assert apps.status(app) == "APPLICATION_FAILED"
+    # the script was used up: the next start is a default one
+    apps.verb(app, "restart")
+    apps.advance(3600)
+    assert apps.status(app) == "APPLICATION_RUNNING"
+
+
+def test_queued_failure_and_the_environment_winning_over_it(apps):
+    app = apps.create(environment={"MOCKCML_STARTING_DURATION": "3"})
+    for _ in range(2):
+        apps.c.client.post("/_mock/outcomes", json={
+            "kind": "application", "id": app["id"], "outcome": "timedout", "starting": 50})
+    apps.verb(app, "restart")
+    apps.advance(3)
+    failed = apps.get(app)
+    assert failed["status"] == "APPLICATION_FAILED" and "running_at" not in failed
+    apps.c.client.patch(apps.url(app), headers=auth(),
+                        json={"environment": '{"MOCKCML_OUTCOME":"running"}'})
+    apps.verb(app, "restart")
+    apps.advance(50)
+    assert apps.status(app) == "APPLICATION_RUNNING"
+    assert apps.c.client.get("/_mock/outcomes").json()["queued"] == []
+
+
 def test_list_filters_and_sorts_by_the_derived_status(apps):
     starting = apps.create(environment={"MOCKCML_STARTING_DURATION": "100"})
     running = apps.create()

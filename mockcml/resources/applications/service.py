@@ -13,6 +13,12 @@ environment takes effect at the next restart:
 
 All durations are mock seconds, multiplied by the server's time scale. A bad value is
 INVALID_ARGUMENT on create and update.
+
+A script queued through the control plane (``POST /_mock/outcomes`` with kind
+``application``) is taken by the app's next ``:restart``; the environment wins over it.
+Its ``outcome`` ``succeeded`` keeps the app running, ``failed`` (and ``timedout``, which
+apps do not have) makes it fail; ``starting``, ``running`` and ``stopping`` are the
+durations above; ``scheduling`` and ``message`` do not apply to applications.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
 from mockcml.kit.users import Creator, user_keys
+from mockcml.lifecycle import scripts
 from mockcml.resources.applications import lifecycle
 from mockcml.resources.applications.tables import Application
 from mockcml.resources.jobs.service import KERNELS
@@ -111,28 +118,41 @@ def _seconds(env: dict[str, str], name: str) -> float | None:
     return value
 
 
-def script_for(env: dict[str, str]) -> lifecycle.Script:
-    outcome = env.get(ENV_OUTCOME) or "running"
+# Outcomes a control-plane script may carry, as application outcomes.
+_QUEUED_OUTCOMES = {"succeeded": "running", "failed": "failed", "timedout": "failed"}
+
+
+def script_for(env: dict[str, str], queued: dict[str, Any] | None = None) -> lifecycle.Script:
+    """The environment wins over a queued script, which wins over the defaults."""
+    queued = queued or {}
+    outcome = env.get(ENV_OUTCOME) or _QUEUED_OUTCOMES.get(queued.get("outcome"), "running")
     if outcome not in lifecycle.OUTCOMES:
         raise InvalidArgument(f"{ENV_OUTCOME} must be one of {list(lifecycle.OUTCOMES)}")
     starting = _seconds(env, ENV_STARTING)
+    running = _seconds(env, ENV_DURATION)
+    if starting is None:
+        starting = queued.get("starting", lifecycle.STARTING_SECONDS)
     return lifecycle.Script(
-        starting=lifecycle.STARTING_SECONDS if starting is None else starting,
+        starting=float(starting),
         outcome=outcome,
-        running=_seconds(env, ENV_DURATION),
+        running=running if running is not None else queued.get("running"),
     )
 
 
-def _stopping_seconds(env: dict[str, str]) -> float:
+def _stopping_seconds(env: dict[str, str], queued: float | None = None) -> float:
     value = _seconds(env, ENV_STOPPING)
+    if value is None:
+        value = queued
     return lifecycle.STOPPING_SECONDS if value is None else value
 
 
-def _start(app: Application, now: float, scale: float) -> None:
-    plan = lifecycle.plan(now, script_for(jsonfield.load(app.environment)), scale)
+def _start(session: Session, app: Application, now: float, scale: float) -> None:
+    queued = scripts.pop(session, "application", app.id) or {}
+    plan = lifecycle.plan(now, script_for(jsonfield.load(app.environment), queued), scale)
     app.starting_at, app.running_at = plan.starting_at, plan.running_at
     app.stopped_at, app.final_status = plan.stopped_at, plan.final_status
     app.stop_at = None
+    app.script_stopping = queued.get("stopping")
 
 
 # --- create, update, delete ---------------------------------------------------
@@ -219,7 +239,7 @@ def create_app(
                       subdomain=body["subdomain"], creator_id=user.id, created_at=now,
                       updated_at=now)
     _apply(session, app, body, project)
-    _start(app, now, scale)
+    _start(session, app, now, scale)
     _flush(session, app)
     return app
 
@@ -252,7 +272,8 @@ def stop_app(session: Session, app: Application, now: float, scale: float) -> No
     if app.running_at is not None and app.running_at > now:
         app.running_at = None  # never reached
     app.stop_at = now
-    app.stopped_at = now + _stopping_seconds(jsonfield.load(app.environment)) * scale
+    stopping = _stopping_seconds(jsonfield.load(app.environment), app.script_stopping)
+    app.stopped_at = now + stopping * scale
     app.final_status = lifecycle.STOPPED
     app.updated_at = now
     session.add(app)
@@ -264,6 +285,6 @@ def restart_app(session: Session, app: Application, now: float, scale: float) ->
     if not lifecycle.allows(status, ":restart"):
         raise FailedPrecondition(
             f"application {app.id!r} is stopping; restart it once it has stopped")
-    _start(app, now, scale)
+    _start(session, app, now, scale)
     app.updated_at = now
     session.add(app)

@@ -35,5 +35,7 @@ class Application(SQLModel, table=True):
     stop_at: float | None = None
     stopped_at: float | None = None  # when it stopped or failed
     final_status: str | None = None  # APPLICATION_STOPPED or APPLICATION_FAILED
+    # STOPPING length of a script queued through /_mock/outcomes for the current start.
+    script_stopping: float | None = None
     created_at: float = Field(default=0.0, index=True)
     updated_at: float = 0.0

@@ -13,12 +13,9 @@ from mockcml.resources.projects.tables import Project
 
 @operation("ListProjects")
 def list_projects(call: Call) -> dict:
-    result = service.list_projects(call.session, call.user, call.query)
+    result = service.list_projects(call.db, call.user, call.query)
     return {
-        "projects": [
-            project_wire(p, owner, creator, service.access_from_row(call.user, p, perm))
-            for p, owner, creator, perm in result.rows
-        ],
+        "projects": [project_wire(*service.split_row(call.user, row)) for row in result.rows],
         "next_page_token": result.next_page_token,
     }
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlmodel import Session
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
@@ -81,14 +82,47 @@ def viewable_projects(user: User):
                Project.visibility.in_(VISIBLE_TO_ALL))
 
 
-def list_projects(session: Session, user: User, params: dict[str, Any]) -> Page:
-    query = _joined(user)
-    clause = visible_clause(
-        user, params.get("include_public_projects", False), params.get("include_all_projects", False)
+_CALLER = bindparam("caller_id")
+
+
+@cache
+def _plain():
+    """Projects as labelled columns (owner ``o_*``, creator ``k_*``), built once: the
+    caller is a bound parameter (``caller_id``)."""
+    return (
+        select(*Project.__table__.columns,
+               Owner.username.label("o_username"), Owner.name.label("o_name"),
+               Owner.email.label("o_email"), Creator.username.label("k_username"),
+               Creator.name.label("k_name"), Creator.email.label("k_email"),
+               _MINE.c.permission.label("caller_permission"))
+        .join(Owner, Owner.id == Project.owner_id)
+        .join(Creator, Creator.id == Project.creator_id)
+        .outerjoin(_MINE, and_(_MINE.c.project_id == Project.id, _MINE.c.user_id == _CALLER))
     )
-    if clause is not None:
-        query = query.where(clause)
-    return page(session, query, PROJECT_LISTING, params)
+
+
+@cache
+def _listed(include_public: bool, everything: bool):
+    if everything:
+        return _plain()
+    mine = or_(Project.owner_id == _CALLER, _MINE.c.permission.is_not(None))
+    if include_public:
+        mine = or_(mine, Project.visibility.in_(VISIBLE_TO_ALL))
+    return _plain().where(mine)
+
+
+def split_row(user: User, row: Row) -> tuple[Row, Row, Row, Access]:
+    """(project, owner, creator, access) from one plain row of ``_plain`` or _PROJECT_ROW."""
+    owner = Row(username=row.o_username, name=row.o_name, email=row.o_email)
+    creator = Row(username=row.k_username, name=row.k_name, email=row.k_email)
+    return row, owner, creator, grant(user, row.owner_id, row.visibility, row.caller_permission)
+
+
+def list_projects(session: Session, user: User, params: dict[str, Any]) -> Page:
+    everything = bool(params.get("include_all_projects")) and user.is_admin
+    query = _listed(bool(params.get("include_public_projects")), everything)
+    return page(session, query, PROJECT_LISTING, params, plain=True,
+                binds={"caller_id": user.id})
 
 
 def list_project_names(session: Session, user: User, params: dict[str, Any]) -> Page:
@@ -117,13 +151,10 @@ _PROJECT_ROW = """
 def get_project_row(session: Session, user: User, project_id: str) -> tuple:
     """(project, owner, creator, access) for GetProject: one plain-SQL query, no ORM."""
     row = fetch_one(session, _PROJECT_ROW, user_id=user.id, project_id=project_id)
-    access = (grant(user, row.owner_id, row.visibility, row.caller_permission)
-              if row is not None else None)
-    if access is None or not access.allows("view"):
+    found = split_row(user, row) if row is not None else None
+    if found is None or not found[3].allows("view"):
         raise NotFound(f"project {project_id!r} not found")
-    owner = Row(username=row.o_username, name=row.o_name, email=row.o_email)
-    creator = Row(username=row.k_username, name=row.k_name, email=row.k_email)
-    return row, owner, creator, access
+    return found
 
 
 def batch(session: Session, user: User, ids: list[str]) -> list[tuple]:
