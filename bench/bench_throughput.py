@@ -1,10 +1,15 @@
-"""Throughput: mockcml's hot routes against a bare FastAPI route, both under uvicorn.
+"""Throughput and latency: mockcml's hot routes against a bare FastAPI route, both under uvicorn.
 
-wrk (Debian package) drives each server from a second process on loopback for a few
-seconds per route; every figure is a ratio to the bare route's requests per second,
-measured in the same run, repeated and summarised as min/median/max.
+mockcml serves a generated scenario of 10,000 projects and 100,000 runs, all of one job (the
+generator of ``bench_fixture_load``, loaded with ``--fixtures``, ``--time-scale 0``). wrk
+(the Debian package) drives each server from a second process on loopback for a few seconds
+per route, one thread and 16 connections, with ``--latency``. Every repetition measures the
+bare route first and then each mockcml route; each route's requests per second is divided by
+the bare route's of the same repetition. p50/p99 are wrk's latency percentiles.
 
     python -m bench.bench_throughput [--seconds 3] [--repeat 3] [--projects 10000 --runs 100000]
+
+Target: GetProject at least 0.5x the bare route.
 """
 
 from __future__ import annotations
@@ -15,108 +20,145 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
-from bench.common import table, write
-from tests.helpers import free_port
+from bench.bench_fixture_load import HOT_JOB, HOT_PROJECT, generate
+from bench.common import AUTH, Child, Figure, bare_cmd, figures_table, mock_cmd, seconds_text, start, write
 
-ROOT = Path(__file__).resolve().parents[1]
-KEY = "mockcml-admin-key"
-AUTH = {"authorization": f"Bearer {KEY}"}
-
-
-def _serve(cmd: list[str], port: int, env: dict | None = None) -> subprocess.Popen:
-    import os
-
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError(f"{cmd} did not start")
+TARGET = 0.5
+UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
 
 
-def _wrk(url: str, seconds: int, headers: dict[str, str], method: str = "GET") -> float:
-    cmd = ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency"]
+def scenario_file(folder: Path, projects: int, runs: int) -> Path:
+    """The generated scenario as YAML: an admin, ``projects`` projects, ``runs`` runs of one job."""
+    path = folder / f"scenario-{projects}-{runs}.yaml"
+    path.write_text(generate(projects, runs, hot_job=True, admin=True), encoding="utf-8")
+    return path
+
+
+def loaded_server(scenario: Path) -> Child:
+    """mockcml serving the scenario, runs finishing at once; ready at its first ListProjects."""
+    return start(lambda port: mock_cmd(port, "--fixtures", str(scenario), "--time-scale", "0"),
+                 "/api/v2/projects", AUTH, interval=0.02)
+
+
+def _duration(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        raise ValueError(f"unexpected wrk duration {text!r}")
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def parse_wrk(out: str) -> dict[str, float]:
+    """Requests/sec, latency percentiles (seconds) and non-2xx count from ``wrk --latency``."""
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for pct, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.M):
+        result[f"p{pct}"] = _duration(value)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    result["non_2xx"] = int(bad.group(1)) if bad else 0
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    result["socket_errors"] = sum(map(int, errors.groups())) if errors else 0
+    return result
+
+
+def wrk(url: str, seconds: float, headers: dict[str, str], script: Path | None = None,
+        connections: int = 16) -> dict[str, float]:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
-    if method != "GET":
-        script = Path("/tmp/mockcml-wrk-post.lua")
-        script.write_text(f'wrk.method = "{method}"\n')
+    if script is not None:
         cmd += ["-s", str(script)]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return parse_wrk(out)
 
 
-def _seed(base: str, projects: int, runs: int) -> dict[str, str]:
-    """A project, a job and a run to read; bulk data inserted through the fixture loader."""
-    with httpx.Client(base_url=base, headers=AUTH, timeout=60) as client:
-        project = client.post("/api/v2/projects", json={"name": "hot"}).json()
-        job = client.post(f"/api/v2/projects/{project['id']}/jobs", json={
-            "name": "hot", "script": "x.py", "runtime_identifier": "rt"}).json()
-        for _ in range(20):
-            client.post(f"/api/v2/projects/{project['id']}/jobs/{job['id']}/runs")
-    return {"project": project["id"], "job": job["id"]}
+def routes(base: str, folder: Path) -> dict[str, tuple[str, Path | None]]:
+    post = folder / "post.lua"
+    post.write_text('wrk.method = "POST"\nwrk.body = "{}"\n'
+                    'wrk.headers["Content-Type"] = "application/json"\n')
+    runs = f"{base}/api/v2/projects/{HOT_PROJECT}/jobs/{HOT_JOB}/runs"
+    query = urlencode({"search_filter": json.dumps({"status": "succeeded"}),
+                       "sort": "-created_at"})
+    return {
+        "GetProject": (f"{base}/api/v2/projects/{HOT_PROJECT}", None),
+        "ListProjects (1 page of all)": (
+            f"{base}/api/v2/projects?include_all_projects=true", None),
+        "ListJobRuns filter+sort": (f"{runs}?{query}", None),
+        "CreateJobRun": (runs, post),
+    }
+
+
+def run(seconds: float = 3, repeat: int = 3, projects: int = 10_000, runs: int = 100_000,
+        server: Child | None = None, connections: int = 16) -> dict:
+    """Measure against ``server`` (a mockcml already serving the scenario) or start one."""
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is needed: apt-get install -y wrk")
+    with tempfile.TemporaryDirectory(prefix="mockcml-bench-") as tmp:
+        folder = Path(tmp)
+        own = server is None
+        if own:
+            server = loaded_server(scenario_file(folder, projects, runs))
+        bare = start(bare_cmd, "/constant")
+        try:
+            table = routes(server.url, folder)
+            with httpx.Client(headers=AUTH, timeout=60) as client:  # warm caches, check routes
+                for url, script in table.values():
+                    for _ in range(5):
+                        response = (client.post(url, json={}) if script else client.get(url))
+                        response.raise_for_status()
+            samples: dict[str, list[dict]] = {name: [] for name in table}
+            baseline: list[dict] = []
+            for _ in range(repeat):
+                baseline.append(wrk(f"{bare.url}/constant", seconds, {}, None, connections))
+                for name, (url, script) in table.items():
+                    samples[name].append(wrk(url, seconds, AUTH, script, connections))
+        finally:
+            bare.stop()
+            if own:
+                server.stop()
+    bare_rps = statistics.median(s["rps"] for s in baseline)
+    bare_p50 = statistics.median(s["p50"] for s in baseline)
+    bare_p99 = statistics.median(s["p99"] for s in baseline)
+    figures = []
+    for name, values in samples.items():
+        ratios = [v["rps"] / b["rps"] for v, b in zip(values, baseline, strict=True)]
+        rps = statistics.median(v["rps"] for v in values)
+        p50 = statistics.median(v["p50"] for v in values)
+        p99 = statistics.median(v["p99"] for v in values)
+        failed = sum(v["non_2xx"] + v["socket_errors"] for v in values)
+        is_target = name == "GetProject"
+        figures.append(Figure(
+            "throughput", f"{name} req/s", f"{rps:.0f}/s; p50 {seconds_text(p50)}, "
+            f"p99 {seconds_text(p99)}",
+            f"bare {bare_rps:.0f}/s; p50 {seconds_text(bare_p50)}, p99 {seconds_text(bare_p99)}",
+            ratios, f">= {TARGET}x" if is_target else "",
+            (statistics.median(ratios) >= TARGET) if is_target else None,
+            note=f"{failed} non-2xx responses or socket errors" if failed else "",
+            extra={"p50_ratio": p50 / bare_p50, "p99_ratio": p99 / bare_p99},
+        ))
+    return {"figures": figures, "raw": {"baseline": baseline, "routes": samples,
+                                        "seconds": seconds, "connections": connections,
+                                        "projects": projects, "runs": runs}}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--fixtures", nargs="*", default=[],
-                        help="fixture files for a loaded database (e.g. a bench scenario)")
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=100_000)
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    bare_port, mock_port = free_port(), free_port()
-    bare = _serve([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port",
-                   str(bare_port), "--log-level", "warning"], bare_port)
-    mock_cmd = [sys.executable, "-m", "mockcml", "serve", "--port", str(mock_port),
-                "--log-level", "warning", "--time-scale", "0"]
-    if args.fixtures:
-        mock_cmd += ["--fixtures", *args.fixtures]
-    mock = _serve(mock_cmd, mock_port)
-    try:
-        base = f"http://127.0.0.1:{mock_port}"
-        ids = _seed(base, 0, 0)
-        p, j = ids["project"], ids["job"]
-        flt = json.dumps({"status": "succeeded"})
-        routes = {
-            "GetProject": (f"{base}/api/v2/projects/{p}", "GET"),
-            "ListProjects (1 page)": (f"{base}/api/v2/projects", "GET"),
-            "ListJobRuns filter+sort": (
-                f"{base}/api/v2/projects/{p}/jobs/{j}/runs?sort=-created_at&search_filter="
-                + httpx.QueryParams({"f": flt})["f"].replace('"', "%22").replace(" ", ""),
-                "GET"),
-            "CreateJobRun": (f"{base}/api/v2/projects/{p}/jobs/{j}/runs", "POST"),
-        }
-        ratios: dict[str, list[float]] = {name: [] for name in routes}
-        baseline: list[float] = []
-        for _ in range(args.repeat):
-            reference = _wrk(f"http://127.0.0.1:{bare_port}/constant", args.seconds, {})
-            baseline.append(reference)
-            for name, (url, method) in routes.items():
-                ratios[name].append(_wrk(url, args.seconds, AUTH, method) / reference)
-    finally:
-        for proc in (bare, mock):
-            proc.terminate()
-            proc.wait()
-    rows = [("bare FastAPI constant", f"{statistics.median(baseline):.0f} req/s", "1.00", "", "")]
-    for name, values in ratios.items():
-        rows.append((name, f"{statistics.median(values) * statistics.median(baseline):.0f} req/s",
-                     f"{statistics.median(values):.2f}", f"{min(values):.2f}", f"{max(values):.2f}"))
-    print(table(rows, ("route", "median", "ratio", "min", "max")))
-    print("target: GetProject >= 0.5x the bare route")
-    print("wrote", write("throughput", {"baseline_rps": baseline, "ratios": ratios}))
+    begin = time.perf_counter()
+    result = run(args.seconds, args.repeat, args.projects, args.runs)
+    print(figures_table(result["figures"]))
+    print(f"({time.perf_counter() - begin:.0f} s)")
+    print("wrote", write("throughput", {"figures": [f.to_dict() for f in result["figures"]],
+                                         "raw": result["raw"]}))
 
 
 if __name__ == "__main__":

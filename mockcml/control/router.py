@@ -185,32 +185,38 @@ async def unfreeze(mock: MockDep) -> dict:
 
 class OutcomeIn(BaseModel):
     kind: Literal["job", "application", "model_build", "model_deployment"] = "job"
-    id: str = Field(description="the job (or application, build, deployment) id")
+    id: str = Field(description="job id (its next runs), application id (its next restarts), "
+                    "model id (its next builds), build id (its next deployments) or deployment "
+                    "id (its next restarts)")
     outcome: Literal["succeeded", "failed", "timedout"] | None = None
     scheduling: float | None = Field(None, ge=0)
     starting: float | None = Field(None, ge=0)
     running: float | None = Field(None, ge=0)
+    stopping: float | None = Field(None, ge=0, description="applications only")
     message: str | None = None
     times: int = Field(1, ge=1, le=10_000, description="how many of the next runs get it")
 
 
+# What a queued script attaches to: the next run of a job, the next restart of an
+# application, the next build of a model, the next deployment of a build (or the next
+# restart of a deployment).
 _TARGETS = {
-    "job": ("mockcml.resources.jobs.tables", "Job"),
-    "application": ("mockcml.resources.applications.tables", "Application"),
-    "model_build": ("mockcml.resources.model_builds.tables", "ModelBuild"),
-    "model_deployment": ("mockcml.resources.model_deployments.tables", "ModelDeployment"),
+    "job": (("mockcml.resources.jobs.tables", "Job"),),
+    "application": (("mockcml.resources.applications.tables", "Application"),),
+    "model_build": (("mockcml.resources.models.tables", "Model"),),
+    "model_deployment": (("mockcml.resources.model_builds.tables", "ModelBuild"),
+                         ("mockcml.resources.model_deployments.tables", "ModelDeployment")),
 }
 
 
 def _target_exists(session, kind: str, target_id: str) -> bool:  # noqa: ANN001
     import importlib
 
-    module, name = _TARGETS[kind]
-    try:
+    for module, name in _TARGETS[kind]:
         table = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        raise InvalidArgument(f"{kind} lifecycles are not simulated yet") from None
-    return session.get(table, target_id) is not None
+        if session.get(table, target_id) is not None:
+            return True
+    return False
 
 
 @guarded.post("/outcomes")

@@ -109,3 +109,26 @@ def test_control_document_is_separate_from_the_contract(api):
     assert "/_mock/clock/advance" in doc["paths"] and "/_mock/faults" in doc["paths"]
     swagger = api.get("/api/v2/swagger.json").json()
     assert not any(path.startswith("/_mock") for path in swagger["paths"])
+
+
+def test_queued_outcomes_for_model_builds_and_deployments(api):
+    from tests.resources.test_models import make_build, make_deployment, make_model
+
+    project = make_project(api)
+    model = make_model(api, project["id"])
+    api.post("/_mock/outcomes", json={"kind": "model_build", "id": model["id"],
+                                      "outcome": "failed"})
+    failed = make_build(api, project["id"], model["id"])
+    assert failed["status"] == "build failed"
+    built = make_build(api, project["id"], model["id"])
+    assert built["status"] == "built"
+    api.post("/_mock/outcomes", json={"kind": "model_deployment", "id": built["id"],
+                                      "outcome": "failed"})
+    deployment = make_deployment(api, project["id"], built)
+    assert deployment["status"] == "failed"
+    url = (f"/api/v2/projects/{project['id']}/models/{model['id']}/builds/{built['id']}"
+           f"/deployments/{deployment['id']}")
+    api.post("/_mock/outcomes", json={"kind": "model_deployment", "id": deployment["id"],
+                                      "outcome": "succeeded"})
+    restarted = api.post(f"{url}:restart", headers=auth()).json()
+    assert restarted["status"] == "deployed"

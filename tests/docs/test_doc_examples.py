@@ -50,7 +50,8 @@ def test_the_docs_have_examples():
 def test_example_runs(server, doc, index, language, code):
     if index == 0:
         assert httpx.post(f"{server.url}/_mock/reset").status_code == 200
-    env = {**os.environ, "MOCKCML_URL": server.url}
+    # Python examples import cmlapi as if installed from /api/v2/python.tar.gz.
+    env = {**os.environ, "MOCKCML_URL": server.url, "PYTHONPATH": str(ROOT / "sdk")}
     if language in ("sh", "bash", "shell"):
         cmd = ["bash", "-euo", "pipefail", "-c", code]
     elif language == "python":

@@ -131,6 +131,15 @@ class Plan:
     final_status: str
 
 
+def queued_words(script: dict[str, Any]) -> str:
+    """A script queued through the control plane, as comment words (weaker than the
+    comment's own, which come after it)."""
+    names = {"outcome": "OUTCOME", "scheduling": "PENDING_DURATION", "running": "DURATION",
+             "starting": "PUSHING_DURATION"}
+    return " ".join(f"MOCKCML_{names[key]}={value}" for key, value in script.items()
+                    if key in names)
+
+
 def plan(created_at: float, comment: str, scale: float) -> Plan:
     """When each phase of a new build begins, from its comment's script and the time scale."""
     found = words(comment)

@@ -12,6 +12,7 @@ from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, one_of, page, substring
 from mockcml.kit.users import Creator, user_keys
+from mockcml.lifecycle import scripts
 from mockcml.resources.jobs.service import KERNELS
 from mockcml.resources.model_builds import lifecycle
 from mockcml.resources.model_builds.tables import ModelBuild
@@ -106,7 +107,11 @@ def create_build(
             setattr(build, field, body[field])
     build.runtime_addon_identifiers = json.dumps(body.get("runtime_addon_identifiers") or [])
     _validate(build, project)
-    planned = lifecycle.plan(now, build.comment, settings.time_scale)
+    # A script queued through /_mock/outcomes for this model's next build; words in the
+    # build's own comment win over it.
+    queued = scripts.pop(session, "model_build", model.id) or {}
+    planned = lifecycle.plan(now, f"{lifecycle.queued_words(queued)} {build.comment}",
+                             settings.time_scale)
     build.queued_at, build.pushing_at = planned.queued_at, planned.pushing_at
     build.finished_at, build.final_status = planned.finished_at, planned.final_status
     session.add(build)

@@ -23,6 +23,7 @@ every :restart. Durations are mock seconds, multiplied by the server's time scal
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mockcml.core.errors import InvalidArgument
 from mockcml.resources.model_builds.lifecycle import BUILT, Steps, seconds
@@ -54,6 +55,22 @@ class Script:
     pending: float
     deploying: float
     outcome: str  # deployed or failed
+
+
+def queued_env(script: dict[str, Any] | None) -> dict[str, str]:
+    """A script queued through the control plane, as the environment words it stands for
+    (the deployment's own environment is laid over it)."""
+    if not script:
+        return {}
+    outcomes = {"succeeded": "deployed", "failed": "failed", "timedout": "failed"}
+    env = {}
+    if "outcome" in script:
+        env[ENV_OUTCOME] = outcomes[script["outcome"]]
+    if "running" in script:
+        env[ENV_DURATION] = str(script["running"])
+    if "scheduling" in script:
+        env[ENV_PENDING] = str(script["scheduling"])
+    return env
 
 
 def script_of(env: dict[str, str]) -> Script:

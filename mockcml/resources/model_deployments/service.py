@@ -16,6 +16,7 @@ from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, one_of, page, substring
 from mockcml.kit.users import Creator, user_keys
+from mockcml.lifecycle import scripts
 from mockcml.resources.model_builds.lifecycle import BUILD, BUILT
 from mockcml.resources.model_builds.tables import ModelBuild
 from mockcml.resources.model_deployments import lifecycle as lc
@@ -102,7 +103,9 @@ def create_deployment(
     if require_built:
         _require_built(build, now)
     env = _environment(body)
-    script = lc.script_of(env)
+    # A script queued through /_mock/outcomes for this build's next deployment.
+    queued = lc.queued_env(scripts.pop(session, "model_deployment", build.id))
+    script = lc.script_of({**queued, **env})
     gpus = body.get("nvidia_gpus")
     if gpus is not None and gpus < 0:
         raise InvalidArgument("nvidia_gpus must not be negative")
@@ -169,7 +172,9 @@ def restart_deployment(session: Session, deployment: ModelDeployment, build: Mod
             f"deployment {deployment.id!r} is {status}; only a stopped, deployed or failed "
             "deployment can be restarted")
     _require_built(build, now)
-    script = lc.script_of(jsonfield.load(deployment.environment))
+    # ...or for this deployment's next restart.
+    queued = lc.queued_env(scripts.pop(session, "model_deployment", deployment.id))
+    script = lc.script_of({**queued, **jsonfield.load(deployment.environment)})
     planned = lc.restart_plan(now, script, settings.time_scale)
     deployment.deploying_at, deployment.finished_at = planned.deploying_at, planned.finished_at
     deployment.final_status = planned.final_status
