@@ -41,12 +41,16 @@ def test_scripted_failure_through_the_run_environment(clocked):
     assert clocked.get(run)["status"] == "ENGINE_FAILED"
 
 
-def test_bad_scripting_variable_is_400(clocked):
+@pytest.mark.parametrize("env", [{"MOCKCML_OUTCOME": "exploded"}, {"MOCKCML_DURATION": "inf"},
+                                 {"MOCKCML_DURATION": "-1"}, {"MOCKCML_STARTING_DURATION": "x"},
+                                 {"MOCKCML_SCHEDULING_DURATION": "nan"}])
+def test_bad_scripting_variable_is_400(clocked, env):
     project, job = clocked.project_job()
     response = clocked.client.post(
         f"/api/v2/projects/{project['id']}/jobs/{job['id']}/runs", headers=auth(),
-        json={"environment": {"MOCKCML_OUTCOME": "exploded"}})
+        json={"environment": env})
     assert_envelope(response, 400, 3)
+    assert clocked.runs(project, job) == []
 
 
 def test_timeout_kills_the_run(clocked):

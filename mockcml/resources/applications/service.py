@@ -106,18 +106,6 @@ def get_row(session: Session, project_id: str, app_id: str) -> tuple[Application
 # --- scripting ----------------------------------------------------------------
 
 
-def _seconds(env: dict[str, str], name: str) -> float | None:
-    if name not in env:
-        return None
-    try:
-        value = float(env[name])
-    except ValueError:
-        raise InvalidArgument(f"environment {name} must be a number of seconds") from None
-    if not 0 <= value < float("inf"):
-        raise InvalidArgument(f"environment {name} must be a non-negative number of seconds")
-    return value
-
-
 # Outcomes a control-plane script may carry, as application outcomes.
 _QUEUED_OUTCOMES = {"succeeded": "running", "failed": "failed", "timedout": "failed"}
 
@@ -128,8 +116,8 @@ def script_for(env: dict[str, str], queued: dict[str, Any] | None = None) -> lif
     outcome = env.get(ENV_OUTCOME) or _QUEUED_OUTCOMES.get(queued.get("outcome"), "running")
     if outcome not in lifecycle.OUTCOMES:
         raise InvalidArgument(f"{ENV_OUTCOME} must be one of {list(lifecycle.OUTCOMES)}")
-    starting = _seconds(env, ENV_STARTING)
-    running = _seconds(env, ENV_DURATION)
+    starting = scripts.env_seconds(env, ENV_STARTING)
+    running = scripts.env_seconds(env, ENV_DURATION)
     if starting is None:
         starting = queued.get("starting", lifecycle.STARTING_SECONDS)
     return lifecycle.Script(
@@ -140,7 +128,7 @@ def script_for(env: dict[str, str], queued: dict[str, Any] | None = None) -> lif
 
 
 def _stopping_seconds(env: dict[str, str], queued: float | None = None) -> float:
-    value = _seconds(env, ENV_STOPPING)
+    value = scripts.env_seconds(env, ENV_STOPPING)
     if value is None:
         value = queued
     return lifecycle.STOPPING_SECONDS if value is None else value

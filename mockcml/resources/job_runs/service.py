@@ -55,18 +55,6 @@ def listing(now: float) -> Listing:
     )
 
 
-def _float(env: dict[str, str], name: str) -> float | None:
-    if name not in env:
-        return None
-    try:
-        value = float(env[name])
-    except ValueError:
-        raise InvalidArgument(f"environment {name} must be a number of seconds") from None
-    if value < 0:
-        raise InvalidArgument(f"environment {name} must not be negative")
-    return value
-
-
 def script_for(job: Job, env: dict[str, str], settings: Settings,
                queued: dict[str, Any] | None = None) -> engine.Script:
     """Settings give the defaults, the job's script overrides them, then a script queued
@@ -78,7 +66,7 @@ def script_for(job: Job, env: dict[str, str], settings: Settings,
         raise InvalidArgument(f"{ENV_OUTCOME} must be one of {sorted(engine.OUTCOMES)}")
 
     def pick(env_name: str, phase: str, default: float) -> float:
-        for value in (_float(env, env_name), queued.get(phase),
+        for value in (scripts.env_seconds(env, env_name), queued.get(phase),
                       getattr(job, f"script_{phase}")):
             if value is not None:
                 return float(value)
