@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -77,7 +79,25 @@ class Figure:
     target: str = ""
     ok: bool | None = None
     note: str = ""
+    why: str = ""  # when the target is missed: where the time goes (see bench/HOTSPOTS.md)
     extra: dict = field(default_factory=dict)
+
+    def shortfall(self) -> str:
+        """By how much the target is missed, in words."""
+        if not self.ratios:
+            return ""
+        med = statistics.median(self.ratios)
+        if self.target.startswith("every"):
+            over = sum(1 for r in self.ratios if r > 1.0)
+            return (f"{over} of {len(self.ratios)} over their tolerance, the worst at "
+                    f"{max(self.ratios):.2f}x it")
+        match = re.match(r"(<=|>=) ([\d.]+)x", self.target)
+        if not match:
+            return ""
+        limit = float(match.group(2))
+        if match.group(1) == "<=":
+            return f"median {med:.2f}x, {med / limit - 1:.0%} over the {limit:g}x limit"
+        return f"median {med:.2f}x, {1 - med / limit:.0%} short of {limit:g}x"
 
     @property
     def ratio(self) -> dict[str, float] | None:
@@ -145,6 +165,13 @@ class Child:
     proc: subprocess.Popen
     port: int
     started: float
+    log_file: object = None  # the child's stderr, a temporary file
+
+    def log(self) -> str:
+        if self.log_file is None or self.log_file.closed:
+            return ""
+        self.log_file.seek(0)
+        return self.log_file.read().decode(errors="replace")
 
     @property
     def url(self) -> str:
@@ -162,6 +189,8 @@ class Child:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.log_file is not None:
+            self.log_file.close()
 
     def __enter__(self) -> Child:
         return self
@@ -191,28 +220,29 @@ def start(cmd: Callable[[int], list[str]], probe: str, headers: dict[str, str] |
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}{probe}"
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child never blocks
     begin = time.perf_counter()
     proc = subprocess.Popen(cmd(port), cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
+    child = Child(proc, port, 0.0, log)
     deadline = begin + timeout
     with httpx.Client(timeout=30) as client:
         while time.perf_counter() < deadline:
             if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                err = child.log()
+                child.stop()
                 raise RuntimeError(f"{cmd(port)} exited with {proc.returncode}:\n{err[-2000:]}")
             try:
                 if client.get(url, headers=headers).status_code == 200:
-                    elapsed = time.perf_counter() - begin
-                    if proc.stderr:  # never let a chatty child block on a full pipe
-                        proc.stderr.close()
-                        proc.stderr = None
-                    return Child(proc, port, elapsed)
+                    child.started = time.perf_counter() - begin
+                    return child
             except httpx.HTTPError:
                 pass
             time.sleep(interval)
+    err = child.log()
     proc.kill()
-    proc.wait()
-    raise RuntimeError(f"{cmd(port)} did not answer {probe} within {timeout:.0f} s")
+    child.stop()
+    raise RuntimeError(f"{cmd(port)} did not answer {probe} within {timeout:.0f} s:\n{err[-2000:]}")
 
 
 # --- /proc readings ------------------------------------------------------------------------

@@ -155,4 +155,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(13, "internal error")
 
 
-app = create_app()
+def __getattr__(name: str) -> FastAPI:
+    """``uvicorn mockcml.app:app`` builds the app from MOCKCML_* variables on first access;
+    importing this module (as ``mockcml serve`` does) builds nothing."""
+    if name == "app":
+        built = create_app()
+        globals()["app"] = built
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
