@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Match, NoMatchFound, compile_path, get_route_path, request_response
+from starlette.routing import BaseRoute, Match, NoMatchFound, get_route_path, request_response
 
 from mockcml.core.auth import Caller, CallerKey, authenticate
 from mockcml.core.contract import Operation
@@ -128,7 +128,8 @@ async def _decode_body(op: Operation, request: Request, mock: Mock) -> dict[str,
         return {}
     try:
         value = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    # ValueError covers JSONDecodeError, bad UTF-8 and an integer of over 4300 digits.
+    except (ValueError, RecursionError) as exc:
         raise InvalidArgument(f"invalid JSON body: {exc}") from None
     try:
         return mock.decoder.decode(op.body_model, value) if op.body_model else {}
@@ -148,7 +149,7 @@ def make_endpoint(op: Operation):
     async def endpoint(request: Request) -> Response:
         mock: Mock = request.app.state.mock
         request.state.operation_id = op.operation_id
-        fault = mock.extras["faults"].take(request.method, request.url.path, op.operation_id)
+        fault = mock.extras["faults"].take(request.method, request.scope["path"], op.operation_id)
         if fault is not None:
             request.state.fault = fault.id
             if fault.delay:
@@ -196,12 +197,18 @@ _SHAPE = re.compile(r"\{(\w+)(:path)?\}")
 _ROUTE_PARAM = re.compile(r"\{(\w+)(?::path)?\}")
 
 
-def _renumbered(route: str, index: int) -> tuple[str, int]:
-    """Starlette's regex for ``route`` with its groups renamed r<index>_0, r<index>_1, ..."""
-    regex, _, _ = compile_path(route)
-    parts = re.split(r"\(\?P<\w+>", regex.pattern.removeprefix("^").removesuffix("$"))
-    pattern = parts[0] + "".join(f"(?P<r{index}_{i}>{part}" for i, part in enumerate(parts[1:]))
-    return pattern, len(parts) - 1
+def _pattern(route: str, prefix: str) -> tuple[str, int]:
+    """A regex for ``route``: ``{name}`` matches one segment, ``{name:path}`` anything; the
+    groups are named <prefix>0, <prefix>1, ... Built by hand: compiling one regex per route
+    at start-up costs more than this whole function."""
+    parts = re.split(r"\{\w+(:path)?\}", route)
+    # re.split keeps the optional group: static, flag, static, flag, ..., static.
+    out, count = [re.escape(parts[0])], 0
+    for i in range(1, len(parts), 2):
+        body = ".*" if parts[i] else "[^/]+"
+        out.append(f"(?P<{prefix}{count}>{body}){re.escape(parts[i + 1])}")
+        count += 1
+    return "".join(out), count
 
 
 class ContractRouter(BaseRoute):
@@ -220,15 +227,15 @@ class ContractRouter(BaseRoute):
         for op in operations:
             shapes.setdefault(_SHAPE.sub(r"{\2}", op.route), {})[op.method] = op
         self.routes: list[tuple[int, dict[str, Operation], dict[str, object]]] = []
-        self.alone: list[re.Pattern[str]] = []  # each shape's own regex, for method fallbacks
+        self.alone: list[str] = []  # each shape's own pattern, for method fallbacks
         alternatives = []
         for index, methods in enumerate(shapes.values()):
             route = next(iter(methods.values())).route
-            pattern, count = _renumbered(route, index)
+            pattern, count = _pattern(route, f"r{index}_")
             alternatives.append(f"(?P<r{index}>{pattern})")
             apps = {method: request_response(make_endpoint(op)) for method, op in methods.items()}
             self.routes.append((count, methods, apps))
-            self.alone.append(compile_path(route)[0])
+            self.alone.append(pattern)
         self.regex = re.compile("^(?:" + "|".join(alternatives) + ")$")
 
     def resolve(self, path: str) -> tuple[int, list[str]] | None:
@@ -247,7 +254,7 @@ class ContractRouter(BaseRoute):
         # A later shape may match too (a file named "x:download" read with GET).
         for index in range(found[0] + 1, len(self.routes)):
             if method in self.routes[index][1]:
-                match = self.alone[index].match(path)
+                match = re.fullmatch(self.alone[index], path)
                 if match is not None:
                     return index, list(match.groups())
         return found
