@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,13 +40,15 @@ class LiveServer:
     def start(self, timeout: float = 30.0) -> LiveServer:
         cmd = [sys.executable, "-m", "mockcml", "serve", "--port", str(self.port),
                "--log-level", "warning", *self.args]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+        # Output goes to a file, not a pipe: a pipe nobody drains blocks a chatty server.
+        self._out = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self._out,
                                      stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                out = self.proc.stdout.read().decode() if self.proc.stdout else ""
-                raise RuntimeError(f"mockcml exited with {self.proc.returncode}:\n{out}")
+                raise RuntimeError(
+                    f"mockcml exited with {self.proc.returncode}:\n{self._read().decode()}")
             try:
                 if httpx.get(f"{self.url}/_mock/health", timeout=1).status_code == 200:
                     return self
@@ -66,9 +69,13 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc and self.proc.stdout and not self.proc.stdout.closed:
-            self.log = self.proc.stdout.read()
-            self.proc.stdout.close()
+        if self.proc and not self._out.closed:
+            self.log = self._read()
+            self._out.close()
+
+    def _read(self) -> bytes:
+        self._out.seek(0)
+        return self._out.read()
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=10)

@@ -22,7 +22,7 @@ def parse_env_string(value: str, where: str) -> dict[str, str]:
         return {}
     try:
         data = json.loads(value)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, too deep, or an over-long integer
         raise InvalidArgument(f"{where}: environment must be a JSON-encoded object") from None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise InvalidArgument(f"{where}: environment must map names to strings")

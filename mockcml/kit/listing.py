@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,7 +80,7 @@ def parse_filter(listing: Listing, raw: str | None) -> list[ColumnElement[bool]]
         return []
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # ValueError: also an integer of over 4300 digits
         raise InvalidArgument("search_filter is not a valid JSON object") from None
     if not isinstance(data, dict):
         raise InvalidArgument("search_filter must be a JSON object")
@@ -100,6 +101,7 @@ def parse_sort(listing: Listing, raw: str | None) -> list[tuple[str, bool]]:
     if raw is None or raw.strip() == "":
         return list(listing.default_sort)
     keys = []
+    seen = set()
     for part in raw.split(","):
         part = part.strip()
         descending = part.startswith("-")
@@ -108,7 +110,11 @@ def parse_sort(listing: Listing, raw: str | None) -> list[tuple[str, bool]]:
             raise InvalidArgument(
                 f"sort: unknown key {name!r}, allowed keys are {sorted(listing.sorts)}"
             )
-        keys.append((name, descending))
+        # A key repeated cannot change the order; dropping it keeps the query (and a
+        # sort of 10,000 repeated keys) as small as the distinct keys.
+        if name not in seen:
+            seen.add(name)
+            keys.append((name, descending))
     return keys
 
 
@@ -127,13 +133,24 @@ def _decode_token(token: str, fingerprint: str, width: int) -> list[Any]:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         data = json.loads(raw)
         values, seen = data["v"], data["f"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise InvalidArgument("page_token is not valid") from None
     if seen != fingerprint:
         raise InvalidArgument("page_token was issued for a different search_filter or sort")
     if not isinstance(values, list) or len(values) != width:
         raise InvalidArgument("page_token is not valid")
+    # Tokens come back from clients: only values a column can hold may reach the query.
+    if not all(_is_key_value(value) for value in values):
+        raise InvalidArgument("page_token is not valid")
     return values
+
+
+def _is_key_value(value: Any) -> bool:
+    if isinstance(value, bool | str):
+        return True
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def _after(columns: list[tuple[ColumnElement, bool]], values: list[Any]) -> ColumnElement[bool]:

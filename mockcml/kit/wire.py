@@ -78,7 +78,9 @@ class BodyDecoder:
             field_name = aliases.get(key)
             if field_name is None:
                 raise InvalidArgument(f"{where}: unknown field {key!r}")
-            out[field_name] = self._value(props[field_name], item, f"{where}.{field_name}")
+            decoded = self._value(props[field_name], item, f"{where}.{field_name}")
+            if decoded is not None:  # null is "not set": the field is left out, as protojson does
+                out[field_name] = decoded
         return out
 
 
@@ -185,7 +187,9 @@ def _timestamp(epoch: float) -> str:
     micros = round((epoch - whole) * 1_000_000)
     if micros >= 1_000_000:
         whole, micros = whole + 1, micros - 1_000_000
-    text = datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    moment = datetime.fromtimestamp(whole, UTC)
+    # Not strftime("%Y"): it writes year 256 as "256", and RFC 3339 wants four digits.
+    text = f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}"
     if micros == 0:
         return text + "Z"
     if micros % 1000 == 0:

@@ -41,7 +41,7 @@ class Planned:
     starting: float
     running: float
     outcome: str
-    before_kill: str  # the status it must have just before the kill
+    before_kill: str | None  # the status it must have just before the kill
     stop: bool = False
     id: str = ""
     created: float = 0.0
@@ -83,7 +83,7 @@ def _runs() -> list[Planned]:
         Planned("stopping", 0, 0, 3600, "succeeded", "ENGINE_STOPPING", stop=True),
         Planned("finished", 0, 0, 0, "succeeded", "ENGINE_SUCCEEDED"),
         # Crosses its phases in real time around the restart.
-        Planned("quick", 2, 3, 5, "failed", "ENGINE_SCHEDULING"),
+        Planned("quick", 3, 3, 5, "failed", None),
     ]
 
 
@@ -133,6 +133,7 @@ def test_sigkill_and_restart(tmp_path: Path) -> None:
     env = {"MOCKCML_TIME_SCALE": "1", "MOCKCML_STOPPING_SECONDS": str(STOPPING_SECONDS)}
     first = LiveServer("--db", db, env=env).start()
     planned = _runs()
+    seen: dict[str, list[str]] = {run.name: [] for run in planned}  # every status read
     acked: list[str] = []
     stop = threading.Event()
     writers: list[threading.Thread] = []
@@ -157,8 +158,13 @@ def test_sigkill_and_restart(tmp_path: Path) -> None:
                     assert stopped.status_code == 200, stopped.text
                     run.stopped_at = (before + _clock(client)) / 2
             for run in planned:
+                low = _clock(client)
                 got = client.get(f"{runs_url}/{run.id}", headers=H).json()
-                assert got["status"] == run.before_kill, (run.name, got)
+                _check_wire(got)
+                assert got["status"] in run.acceptable(low, _clock(client)), (run.name, got)
+                seen[run.name].append(got["status"])
+                if run.before_kill is not None:
+                    assert got["status"] == run.before_kill, (run.name, got)
             urls = _get_urls(world)
             for url in urls:
                 assert client.get(url, headers=H).status_code == 200, url
@@ -167,14 +173,14 @@ def test_sigkill_and_restart(tmp_path: Path) -> None:
                         for _ in range(4)]
             for thread in writers:
                 thread.start()
-            time.sleep(1.0)
+            time.sleep(1.5)
     finally:
         first.stop(kill=True)
     stop.set()
     for thread in writers:
         thread.join(timeout=30)
     assert first.proc.returncode == -9, first.proc.returncode
-    assert len(acked) > 20, f"the writers got only {len(acked)} answers before the kill"
+    assert len(acked) >= 8, f"the writers got only {len(acked)} answers before the kill"
 
     second = LiveServer("--db", db, env=env).start()
     try:
@@ -187,8 +193,11 @@ def test_sigkill_and_restart(tmp_path: Path) -> None:
             listed = client.get(f"/api/v2/projects/{pid}/jobs", headers=H,
                                 params={"page_size": 100000}).json()["jobs"]
             assert set(acked) <= {j["id"] for j in listed}
+            # The restarted server takes writes again.
+            more = client.post(f"/api/v2/projects/{pid}/jobs", headers=H, json={
+                "name": unique("after"), "script": "a.py", "runtime_identifier": RUNTIME})
+            assert more.status_code == 200, more.text
             # Status right after the restart: the one the planned timestamps imply.
-            seen = {run.name: [] for run in planned}
             for run in planned:
                 low = _clock(client)
                 got = client.get(f"{runs_url}/{run.id}", headers=H).json()
@@ -231,6 +240,8 @@ def test_sigkill_and_restart(tmp_path: Path) -> None:
                 assert client.get(url, headers=H).status_code == 200, url
     finally:
         third.stop()
+    for server in (first, second, third):
+        assert b"Traceback" not in server.log, server.log[-3000:]
     for name, statuses in seen.items():
         ranks = [ORDER[s] for s in statuses]
         assert ranks == sorted(ranks), (name, statuses)

@@ -22,20 +22,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from mockcml.core.contract import load_contract
 from tests.helpers import ADMIN_KEY, LiveServer, auth
 from tests.robustness import World, build_world, check_envelope, multipart
-
-schemathesis = pytest.importorskip("schemathesis", reason="pip install -e '.[test]'")
-from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 pytestmark = pytest.mark.live
 
@@ -98,6 +94,7 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
         finally:
             found.client.close()
         assert server.proc is not None and server.proc.poll() is None, "the server died"
+    assert b"Traceback" not in server.log, server.log[-3000:]
 
 
 def _ids(op) -> str:  # noqa: ANN001

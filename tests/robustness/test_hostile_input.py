@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import importlib
 import json
 import time
 import urllib.parse
@@ -26,6 +27,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mockcml.app import create_app
+from mockcml.core.contract import load_contract
+from mockcml.core.registry import implemented
+from mockcml.resources import RESOURCE_MODULES
 from mockcml.settings import Settings
 from tests.helpers import ADMIN_KEY, RUNTIME, LiveServer, auth
 from tests.robustness import ENVELOPE_KEYS, World, build_world, check_envelope, multipart
@@ -128,6 +132,7 @@ def target() -> Iterator[Target]:
             yield found
         finally:
             found.client.close()
+    assert b"Traceback" not in server.log, server.log[-3000:]
 
 
 # --- the cases ------------------------------------------------------------------------------
@@ -462,3 +467,36 @@ def test_over_long_targets_over_http_are_refused_quickly(target: Target, case: C
         assert set(answer.json()) == ENVELOPE_KEYS
     assert target.client.get("/_mock/health").status_code == 200
     assert target.rss_kb() < MAX_RSS_KB
+
+
+# --- nulls and the edges of time ------------------------------------------------------------
+
+for _module in RESOURCE_MODULES:  # each registers its handlers: implemented() is complete
+    importlib.import_module(_module)
+JSON_OPERATIONS = [op for op in load_contract().operations
+                   if op.body_kind == "json" and op.operation_id in implemented()]
+
+
+@pytest.mark.parametrize("op", JSON_OPERATIONS, ids=[op.operation_id for op in JSON_OPERATIONS])
+def test_every_field_null(target: Target, op) -> None:  # noqa: ANN001
+    """null is "not set" in proto3 JSON: a body of nulls is a valid request, never a crash."""
+    fields = load_contract().definitions[op.body_model].get("properties", {})
+    body = json.dumps(dict.fromkeys(fields)).encode()
+    answer = target.send(op.method, target.world.url(op), body)
+    assert answer.elapsed < TIMEOUT
+    if answer.status >= 400:
+        assert answer.status < 500, answer.text
+        check_envelope(_Wrapped(answer))
+    else:
+        answer.json()
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00Z", "0256-04-09T09:10:00.500Z",
+                                    "1969-12-31T23:59:59Z", "9999-12-31T23:59:59Z"])
+def test_extreme_timestamps_round_trip(target: Target, moment: str) -> None:
+    """Any RFC 3339 instant accepted is written back as RFC 3339 (four-digit years)."""
+    ids = target.world.ids
+    url = f"/api/v2/projects/{ids['project']}/experiments/{ids['experiment']}/runs"
+    answer = target.send("POST", url, json.dumps({"start_time": moment}).encode())
+    assert answer.status == 200, answer.text
+    assert answer.json()["start_time"] == moment

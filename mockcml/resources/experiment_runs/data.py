@@ -114,7 +114,7 @@ def _model_history(session: Session, run: ExperimentRun, model_json: str) -> str
     """``model_json`` (an MLmodel as JSON) is appended to the run's model history tag."""
     try:
         model = json.loads(model_json)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidArgument("model_json is not valid JSON") from None
     if not isinstance(model, dict):
         raise InvalidArgument("model_json must be a JSON object")
