@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
-from mockcml.resources.runtimes import service
+from mockcml.resources.runtimes import admin, service
 from mockcml.resources.runtimes.schemas import runtime_wire
 
 
@@ -14,3 +14,28 @@ def list_runtimes(call: Call) -> dict:
     result = service.list_runtimes(call.session, call.query)
     return {"runtimes": [runtime_wire(row[0]) for row in result.rows],
             "next_page_token": result.next_page_token}
+
+
+@operation("ValidateCustomRuntime")
+def validate_custom_runtime(call: Call) -> dict:
+    admin.require_admin(call.user)
+    return admin.validate(call.session, call.query.get("url") or "")
+
+
+@operation("RegisterCustomRuntime")
+def register_custom_runtime(call: Call) -> dict:
+    admin.require_admin(call.user)
+    return admin.register(call.session, call.user, (call.body or {}).get("url") or "")
+
+
+@operation("UpdateRuntimeStatus")
+def update_runtime_status(call: Call) -> dict:
+    admin.require_admin(call.user)
+    return {"rows_affected": admin.set_status(call.session, call.body or {})}
+
+
+@operation("SetDockerCredential")
+def set_docker_credential(call: Call) -> dict:
+    admin.require_admin(call.user)
+    admin.set_credential(call.session, call.body or {})
+    return {}
