@@ -60,3 +60,17 @@ def test_example_runs(server, doc, index, language, code):
         pytest.fail(f"{doc}: doctest block in unsupported language {language!r}")
     result = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"{doc} example {index} failed:\n{result.stdout}\n{result.stderr}"
+
+
+def _yaml_blocks(doc: Path) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", doc.read_text(), re.S)
+
+
+@pytest.mark.parametrize("doc, index", [("README.md", 0), ("docs/fixtures.md", 0)])
+def test_whole_fixture_examples_pass_check(tmp_path, doc, index):
+    """The complete scenarios shown in the docs (not the fragments) are valid fixtures."""
+    scenario = tmp_path / "example.yaml"
+    scenario.write_text(_yaml_blocks(ROOT / doc)[index])
+    done = subprocess.run([sys.executable, "-m", "mockcml", "check", str(scenario)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
