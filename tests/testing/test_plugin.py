@@ -92,3 +92,56 @@ def test_module_scope_setting(tmp_path, scope):
     result = _run_pytest(tmp_path, files)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
+
+
+EVERY_CONTROL = """
+    import threading, time
+
+    def test_every_control_through_the_handle(mockcml):
+        project = mockcml.request("POST", "projects", json={"name": "p"}).json()
+        job = mockcml.request("POST", f"projects/{project['id']}/jobs", json={
+            "name": "j", "script": "a.py", "runtime_identifier": "rt"}).json()
+        runs = f"projects/{project['id']}/jobs/{job['id']}/runs"
+        # clock
+        frozen = mockcml.clock.freeze()
+        assert frozen["frozen"] and mockcml.clock.now() == frozen["epoch"]
+        assert mockcml.clock.advance("1h")["epoch"] == frozen["epoch"] + 3600
+        assert mockcml.clock.scale(0)["time_scale"] == 0
+        assert mockcml.clock.unfreeze()["frozen"] is False
+        # outcomes
+        assert len(mockcml.outcomes.queue(job["id"], outcome="failed", times=2)) == 2
+        mockcml.outcomes.clear()
+        assert mockcml.request("POST", runs).json()["status"] == "ENGINE_SUCCEEDED"
+        # faults
+        fault = mockcml.faults.add(operation_id="GetJob", status=500, count=1)
+        assert [f["id"] for f in mockcml.faults.list()] == [fault["id"]]
+        assert mockcml.request("GET", f"projects/{project['id']}/jobs/{job['id']}").status_code == 500
+        mockcml.faults.clear()
+        assert mockcml.faults.list() == []
+        # journal, with bodies and a wait that returns when the call arrives
+        mockcml.journal.record_bodies(True)
+        after = mockcml.journal.entries()[-1]["id"]
+        later = threading.Timer(0.3, lambda: mockcml.request("POST", runs, json={}))
+        later.start()
+        entry = mockcml.journal.wait(operation_id="CreateJobRun", after=after, timeout=10)
+        later.join()
+        assert entry["status"] == 200 and entry["request_body"] == {}
+        mockcml.journal.clear()
+        assert mockcml.journal.entries() == []
+        # snapshots and reset
+        mockcml.snapshot("mid")
+        mockcml.request("DELETE", f"projects/{project['id']}")
+        mockcml.restore("mid")
+        assert mockcml.request("GET", f"projects/{project['id']}").status_code == 200
+        mockcml.reset()
+        assert mockcml.request("GET", f"projects/{project['id']}").status_code == 404
+        # health, readiness and coverage are plain reads
+        assert mockcml.request("GET", "/_mock/health", username=None).json()["ready"] is True
+        assert mockcml.request("GET", "/_mock/coverage", username=None).json()["counts"]["total"] == 158
+"""
+
+
+def test_every_control_through_the_plugin(tmp_path):
+    result = _run_pytest(tmp_path, {"test_controls.py": EVERY_CONTROL})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
