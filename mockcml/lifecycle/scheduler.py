@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from typing import Protocol
 
 from sqlmodel import Session
@@ -107,7 +106,3 @@ class Scheduler:
             except asyncio.CancelledError:
                 pass
             self._task = None
-
-
-def finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None

@@ -20,7 +20,6 @@ from mockcml.resources.projects.tables import Project
 from mockcml.resources.users.tables import User
 
 KERNELS = ("python3", "python2", "r", "scala", "")
-OUTCOMES = ("succeeded", "failed", "timedout")
 JOB_TYPE = case(
     (Job.schedule != "", literal("cron")),
     (Job.parent_id.is_not(None), literal("dependent")),
@@ -154,21 +153,6 @@ def _apply(session: Session, job: Job, body: dict[str, Any], project: Project, n
         cron.next_after(job.schedule, job.timezone, now)
         if job.schedule and not job.paused else None
     )
-
-
-def apply_script(job: Job, spec: dict[str, Any]) -> None:
-    """The simulated behaviour of a job's runs (from fixtures or the control plane)."""
-    for field in ("scheduling", "starting", "running"):
-        if spec.get(field) is not None:
-            if spec[field] < 0:
-                raise InvalidArgument(f"script.{field} must not be negative")
-            setattr(job, f"script_{field}", float(spec[field]))
-    if spec.get("outcome") is not None:
-        if spec["outcome"] not in OUTCOMES:
-            raise InvalidArgument(f"script.outcome must be one of {list(OUTCOMES)}")
-        job.script_outcome = spec["outcome"]
-    if spec.get("message") is not None:
-        job.script_message = spec["message"]
 
 
 def create_job(
