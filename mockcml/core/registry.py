@@ -21,3 +21,16 @@ def operation(operation_id: str) -> Callable[[Handler], Handler]:
 
 def implemented() -> set[str]:
     return set(HANDLERS)
+
+
+def invoke(call: Any) -> Any:
+    """Run the handler of ``call.op`` inside the request's transaction.
+
+    The contract endpoint (core/routing.py) calls this and nothing else of the handler;
+    what every operation needs done around its handler belongs here.
+    """
+    return HANDLERS[call.op.operation_id](call)
+
+
+def after_commit(call: Any) -> None:
+    """Called by the contract endpoint once the request's transaction has committed."""

@@ -27,7 +27,7 @@ from mockcml.core.auth import Caller, CallerKey, authenticate
 from mockcml.core.contract import Operation
 from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import ApiError, InvalidArgument, Unimplemented, error_response, render
-from mockcml.core.registry import HANDLERS
+from mockcml.core.registry import HANDLERS, after_commit, invoke
 from mockcml.core.state import Mock
 from mockcml.kit.wire import camel, query_value
 
@@ -181,8 +181,9 @@ def make_endpoint(op: Operation):
                     # A dotted path parameter ({job.id}) fills that field of the body.
                     for name, body_field in op.bound_fields.items():
                         call.body[body_field] = path[name]
-                result = handler(call)
-                return _to_response(op, result)
+                result = invoke(call)
+            after_commit(call)
+            return _to_response(op, result)
         except ApiError as exc:
             return render(exc)
         except Exception:
