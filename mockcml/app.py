@@ -22,6 +22,7 @@ from mockcml.core.clock import Clock
 from mockcml.core.contract import load_contract
 from mockcml.core.db import Database
 from mockcml.core.errors import HTTP_TO_GRPC, ApiError, error_response, render
+from mockcml.core.intake import Intake, Limits
 from mockcml.core.routing import ContractRouter
 from mockcml.core.state import Mock
 from mockcml.docs import document_routes
@@ -43,6 +44,8 @@ def build_mock(settings: Settings) -> Mock:
         clock=Clock(),
         contract=contract,
         decoder=BodyDecoder(contract.definitions),
+        intake=Intake(Limits(settings.max_body_bytes, settings.max_upload_bytes,
+                             settings.body_timeout, settings.max_body_readers)),
     )
     mock.scheduler = Scheduler(mock, [source() for source in SOURCES])
     mock.extras["faults"] = FaultBook()
@@ -91,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        start(mock)
+        await mock.db.run(start, mock)
         mock.scheduler.start()
         try:
             yield

@@ -15,9 +15,9 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the mock CML API server")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default 8080)")
-    serve.add_argument("--fixtures", nargs="+", metavar="PATH",
-                       help="YAML fixture files or directories to seed")
+    serve.add_argument("--port", type=_port, help="port to listen on, 1-65535 (default 8080)")
+    serve.add_argument("--fixtures", nargs="+", action="extend", metavar="PATH",
+                       help="YAML fixture files or directories to seed (repeatable)")
     serve.add_argument("--db", metavar="PATH", help="keep state in this SQLite file")
     serve.add_argument("--time-scale", type=float,
                        help="multiplier for simulated durations (0 = instant, 1 = real time)")
@@ -30,7 +30,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 1-65535")
+    return port
+
+
+class SettingsError(Exception):
+    """A setting (flag or MOCKCML_* variable) with a value it cannot take."""
+
+
 def _settings(args: argparse.Namespace):
+    from pydantic import ValidationError
+
     from mockcml.settings import Settings
 
     overrides = {
@@ -41,7 +57,15 @@ def _settings(args: argparse.Namespace):
         }.items()
         if value is not None
     }
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"])
+            problems.append(f"{name} (--{name.replace('_', '-')} or MOCKCML_{name.upper()}):"
+                            f" {error['msg']}, got {error.get('input')!r}")
+        raise SettingsError("; ".join(problems)) from None
 
 
 def _is_loopback(host: str) -> bool:
@@ -59,8 +83,13 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mockcml.app import create_app
+    from mockcml.serving import bind, uvicorn_config
 
-    settings = _settings(args)
+    try:
+        settings = _settings(args)
+    except SettingsError as exc:
+        print(f"mockcml: invalid setting: {exc}", file=sys.stderr, flush=True)
+        return 2
     scenario = None
     if settings.fixtures:
         from mockcml.fixtures import FixtureError, read_scenario
@@ -81,6 +110,13 @@ def serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     if settings.fixtures:
         app.state.mock.extras["scenario"] = scenario  # checked above; start() loads it
+    config = uvicorn_config(app, settings)
+    try:
+        sock = bind(config)
+    except OSError as exc:
+        print(f"mockcml: cannot listen on {settings.host}:{settings.port}: {exc.strerror}",
+              file=sys.stderr, flush=True)
+        return 1
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockcml {__version__} — CML API v2 at {base}/api/v2", flush=True)
     print(f"  swagger UI: {base}/api/v2/swagger.html", flush=True)
@@ -91,7 +127,7 @@ def serve(args: argparse.Namespace) -> int:
         if scenario is not None:
             print(f"  fixtures:   {scenario.summary()}", flush=True)
     print(f"  storage:    {settings.db or 'in memory'}", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 

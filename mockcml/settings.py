@@ -12,7 +12,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MOCKCML_", extra="ignore")
 
     host: str = Field("127.0.0.1", description="Address to listen on.")
-    port: int = Field(8080, description="Port to listen on.")
+    port: int = Field(8080, ge=1, le=65535, description="Port to listen on.")
     db: str | None = Field(
         None, description="SQLite file that keeps state across restarts; in memory when unset."
     )
@@ -49,6 +49,30 @@ class Settings(BaseSettings):
         False, description="Record request and response bodies in the journal."
     )
     log_level: str = Field("info", description="uvicorn and mockcml log level.")
+
+    # Limits on what slow or stalled clients can hold (core/intake.py, mockcml serve).
+    max_body_bytes: int = Field(
+        16 * 1024 * 1024, ge=1, description="Largest JSON request body, in bytes (400 above it)."
+    )
+    max_upload_bytes: int = Field(
+        64 * 1024 * 1024, ge=1, description="Largest multipart upload body, in bytes (400 above it)."
+    )
+    body_timeout: float = Field(
+        60.0, gt=0, description="Seconds a client has to send a whole request body once its "
+        "headers arrived (408, code 4, and the connection closed after it).",
+    )
+    max_body_readers: int = Field(
+        256, ge=1, description="Requests that may be receiving their bodies at once; more are "
+        "refused with 503 (code 14) and Retry-After: 1.",
+    )
+    max_connections: int = Field(
+        2048, ge=1, description="Open connections and requests in flight before uvicorn answers "
+        "503 (`mockcml serve` only; uvicorn's --limit-concurrency).",
+    )
+    keep_alive_timeout: float = Field(
+        5.0, gt=0, description="Seconds an idle keep-alive connection stays open "
+        "(`mockcml serve` only; uvicorn's --timeout-keep-alive).",
+    )
 
     @field_validator("fixtures", mode="before")
     @classmethod

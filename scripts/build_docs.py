@@ -88,7 +88,31 @@ def configuration() -> str:
         shown = "(none)" if default in (None, []) else f"`{default}`"
         lines.append(f"| {name} | {'`' + flags[name] + '`' if name in flags else ''} | "
                      f"`MOCKCML_{name.upper()}` | {shown} | {field.description or ''} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + SLOW_CLIENTS
+
+
+SLOW_CLIENTS = """
+## Slow and stalled clients
+
+A request's body is read whole before any database work starts, so a client that stalls
+after its headers holds a coroutine and its bytes, never a database connection. Database
+work runs on its own threads (one for SQLite, four for a server database), never on the
+event loop: `/_mock/health` and `/_mock/ready` answer while the database is busy, and
+`/_mock/ready` reports `database.checked_out`, `database.queued` and `body_readers`.
+
+- a body over `max_body_bytes` (JSON) or `max_upload_bytes` (multipart), by its
+  `Content-Length` or by what arrives: 400, code 3, before the body is stored;
+- a body that does not arrive within `body_timeout`: 408, code 4, `Connection: close`;
+- `max_body_readers` bodies already in flight: 503, code 14, `Retry-After: 1`;
+- a request line or header uvicorn cannot parse: 400, code 3, in the envelope
+  (`mockcml serve` only);
+- more than `max_connections` connections (`mockcml serve` only): uvicorn's own plain-text
+  503, sent before any application code runs, so it cannot carry the envelope;
+- a keep-alive connection idle for `keep_alive_timeout`: closed by uvicorn.
+
+Run with `uvicorn mockcml.app:app` instead of `mockcml serve`, the last three rows are
+uvicorn's defaults and its plain-text 400.
+"""
 
 
 def render_readme(text: str, block: str) -> str:

@@ -58,7 +58,9 @@ async def ready(mock: MockDep) -> dict:
     """Readiness, with what was seeded."""
     scenario = mock.extras.get("scenario")
     return {"ready": mock.ready, "fixtures": list(mock.settings.fixtures),
-            "fixtures_loaded": scenario is not None or not mock.settings.fixtures}
+            "fixtures_loaded": scenario is not None or not mock.settings.fixtures,
+            # Read from counters, never from the pool itself: answers while the database is busy.
+            "database": mock.db.status(), "body_readers": mock.intake.reading}
 
 
 @router.get("/coverage")
@@ -82,9 +84,9 @@ async def reset(mock: MockDep) -> dict:
 
     # The clock first: relative fixture times ("-2h") are read against it.
     mock.clock.restore(0.0, None)
-    reset_state(mock)
+    await mock.db.run(reset_state, mock)
     mock.extras["faults"].clear()
-    _save_clock(mock)
+    await _save_clock(mock)
     return {"reset": True}
 
 
@@ -104,12 +106,12 @@ async def list_snapshots(mock: MockDep) -> dict:
 @guarded.post("/snapshots")
 async def save_snapshot(body: SnapshotIn, mock: MockDep) -> dict:
     """Save the whole state (data and clock) under a name; an existing name is replaced."""
-    return _snapshot_out(mock.extras["snapshots"].save(body.name))
+    return _snapshot_out(await mock.db.run(mock.extras["snapshots"].save, body.name))
 
 
 @guarded.post("/snapshots/{name}/restore")
 async def restore_snapshot(name: str, mock: MockDep) -> dict:
-    snap = mock.extras["snapshots"].restore(name)
+    snap = await mock.db.run(mock.extras["snapshots"].restore, name)
     mock.scheduler.poke()
     return _snapshot_out(snap)
 
@@ -128,9 +130,12 @@ def _clock_out(mock: Mock) -> dict:
             "frozen": mock.clock.frozen, "time_scale": mock.settings.time_scale}
 
 
-def _save_clock(mock: Mock) -> None:
-    with mock.db.transaction() as session:
-        meta.save_clock(session, mock.clock)
+async def _save_clock(mock: Mock) -> None:
+    def save() -> None:
+        with mock.db.transaction() as session:
+            meta.save_clock(session, mock.clock)
+
+    await mock.db.run(save)
 
 
 @router.get("/clock")
@@ -151,8 +156,8 @@ async def advance(body: AdvanceIn, mock: MockDep) -> dict:
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from None
     mock.clock.advance(seconds)
-    _save_clock(mock)
-    mock.scheduler.catch_up()
+    await _save_clock(mock)
+    await mock.db.run(mock.scheduler.catch_up)
     return _clock_out(mock)
 
 
@@ -170,14 +175,14 @@ async def set_scale(body: ScaleIn, mock: MockDep) -> dict:
 @guarded.post("/clock/freeze")
 async def freeze(mock: MockDep) -> dict:
     mock.clock.freeze()
-    _save_clock(mock)
+    await _save_clock(mock)
     return _clock_out(mock)
 
 
 @guarded.post("/clock/unfreeze")
 async def unfreeze(mock: MockDep) -> dict:
     mock.clock.unfreeze()
-    _save_clock(mock)
+    await _save_clock(mock)
     return _clock_out(mock)
 
 
@@ -223,23 +228,33 @@ def _target_exists(session, kind: str, target_id: str) -> bool:  # noqa: ANN001
 async def queue_outcome(body: OutcomeIn, mock: MockDep) -> dict:
     """Queue the outcome and durations of the next runs of one target (oldest first)."""
     script = body.model_dump(exclude={"kind", "id", "times"}, exclude_none=True)
-    with mock.db.transaction() as session:
-        if not _target_exists(session, body.kind, body.id):
-            raise NotFound(f"{body.kind} {body.id!r} not found")
-        scripts.queue(session, body.kind, body.id, script, body.times)
-        return {"queued": scripts.pending(session)}
+
+    def queue() -> dict:
+        with mock.db.transaction() as session:
+            if not _target_exists(session, body.kind, body.id):
+                raise NotFound(f"{body.kind} {body.id!r} not found")
+            scripts.queue(session, body.kind, body.id, script, body.times)
+            return {"queued": scripts.pending(session)}
+
+    return await mock.db.run(queue)
 
 
 @router.get("/outcomes")
 async def list_outcomes(mock: MockDep) -> dict:
-    with mock.db.transaction() as session:
-        return {"queued": scripts.pending(session)}
+    def pending() -> dict:
+        with mock.db.transaction() as session:
+            return {"queued": scripts.pending(session)}
+
+    return await mock.db.run(pending)
 
 
 @guarded.delete("/outcomes")
 async def clear_outcomes(mock: MockDep) -> dict:
-    with mock.db.transaction() as session:
-        scripts.clear(session)
+    def clear() -> None:
+        with mock.db.transaction() as session:
+            scripts.clear(session)
+
+    await mock.db.run(clear)
     return {}
 
 

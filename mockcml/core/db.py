@@ -6,18 +6,25 @@ SQLAlchemy database can be plugged in without touching it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
+# Database threads for a server database (PostgreSQL); each may hold two connections.
+DB_WORKERS = 4
+
 
 def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, pool_size=2 * DB_WORKERS, max_overflow=4)
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     engine = create_engine(
         url,
@@ -39,10 +46,61 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
 class Database:
+    """The engine, and the one place where database work runs: :meth:`run`.
+
+    The event loop never touches the database. Every request's database work runs on a
+    small pool of threads (one for SQLite, whose writers serialize anyway and whose
+    in-memory database is one shared connection), so a slow statement, a large upload or
+    a scheduler catch-up never stops the loop from reading other requests, answering
+    health checks or waking journal waiters; and no connection is ever held while a
+    coroutine waits on a client. Each thread uses at most two pooled connections at a
+    time, and the pool is at least that large, so a checkout never waits.
+    """
+
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self.workers = 1 if url.startswith("sqlite") else DB_WORKERS
+        # An in-memory database is one connection: work from a thread other than the
+        # database thread (a test seeding rows, the CLI) must not interleave with it.
+        self._serial = threading.RLock() if url in ("sqlite://", "sqlite:///:memory:") else None
+        self._pool: ThreadPoolExecutor | None = None
+        self.queued = 0
+        self._holders = 0  # in-memory SQLite: units of work using the one connection
+
+    @property
+    def _executor(self) -> ThreadPoolExecutor:
+        # Made on first use, and again after dispose(): an app can be started twice in tests.
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="mockcml-db")
+        return self._pool
+
+    async def run(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``func(*args, **kwargs)`` on a database thread; the caller's loop stays free."""
+        self.queued += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, lambda: func(*args, **kwargs))
+        finally:
+            self.queued -= 1
+
+    def call(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``run`` for synchronous callers outside the loop (start-up, tests, CLI)."""
+        return self._executor.submit(func, *args, **kwargs).result()
+
+    def status(self) -> dict[str, int]:
+        """Pool and queue figures for /_mock/ready: what is checked out right now.
+
+        Read from counters, never by checking a connection out: it answers while busy.
+        """
+        pool = self.engine.pool
+        checked_out = pool.checkedout() if hasattr(pool, "checkedout") else self._holders
+        return {"workers": self.workers, "checked_out": checked_out, "queued": self.queued}
 
     def create_all(self) -> None:
         SQLModel.metadata.create_all(self.engine)
@@ -53,30 +111,47 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
-        session = Session(self.engine, expire_on_commit=False)
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._serialized():
+            session = Session(self.engine, expire_on_commit=False)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    @contextmanager
+    def _serialized(self) -> Iterator[None]:
+        if self._serial is None:
+            yield
+            return
+        with self._serial:
+            self._holders += 1
+            try:
+                yield
+            finally:
+                self._holders -= 1
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """One request's work: committed on success, rolled back on any error."""
-        work = UnitOfWork(self.engine)
-        try:
-            yield work
-            work.commit()
-        except BaseException:
-            work.rollback()
-            raise
-        finally:
-            work.close()
+        with self._serialized():
+            work = UnitOfWork(self.engine)
+            try:
+                yield work
+                work.commit()
+            except BaseException:
+                work.rollback()
+                raise
+            finally:
+                work.close()
 
     def dispose(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
         self.engine.dispose()
 
 

@@ -17,7 +17,7 @@ GRPC_TO_HTTP: dict[int, int] = {
     9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401,
 }
 HTTP_TO_GRPC: dict[int, int] = {
-    400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 409: 6, 413: 3, 415: 3, 422: 3,
+    400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 408: 4, 409: 6, 413: 3, 415: 3, 422: 3,
     429: 8, 499: 1, 500: 13, 501: 12, 503: 14, 504: 4,
 }
 
@@ -27,6 +27,7 @@ class ApiError(Exception):
 
     code = 2
     default_message = "unknown error"
+    http_status: int | None = None  # only where the status is not the gateway's mapping
 
     def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None):
         self.message = message or self.default_message
@@ -35,12 +36,22 @@ class ApiError(Exception):
 
     @property
     def status(self) -> int:
-        return GRPC_TO_HTTP.get(self.code, 500)
+        return self.http_status or GRPC_TO_HTTP.get(self.code, 500)
 
 
 class InvalidArgument(ApiError):
     code = 3
     default_message = "invalid argument"
+
+
+class BodyTimeout(ApiError):
+    """A client too slow to send its body. The gRPC code is DEADLINE_EXCEEDED; the status is
+    408, what the HTTP front of a workspace answers, since the call never reached the gateway
+    (inferred: see docs/fidelity.md)."""
+
+    code = 4
+    default_message = "request body timed out"
+    http_status = 408
 
 
 class NotFound(ApiError):

@@ -1,8 +1,9 @@
 """Route every contract operation: implemented ones to their handler, the rest to 501.
 
-A request is authenticated, its path, query and body are decoded against the contract,
-and the handler runs inside one transaction: any error rolls everything back and leaves
-as CML's error envelope.
+A request's body is read whole first (core/intake.py); then, on a database thread, the
+caller is authenticated, its path, query and body are decoded against the contract, and
+the handler runs inside one transaction: any error rolls everything back and leaves as
+CML's error envelope.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, get_route_path, request_response
@@ -27,14 +25,12 @@ from mockcml.core.auth import Caller, CallerKey, authenticate
 from mockcml.core.contract import Operation
 from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import ApiError, InvalidArgument, Unimplemented, error_response, render
+from mockcml.core.intake import Body
 from mockcml.core.registry import HANDLERS, after_commit, invoke
 from mockcml.core.state import Mock
 from mockcml.kit.wire import camel, query_value
 
 log = logging.getLogger("mockcml")
-MAX_BODY = 16 * 1024 * 1024
-# A multipart upload (UploadFile) may carry more than a JSON body.
-MAX_MULTIPART_BODY = 64 * 1024 * 1024
 
 
 @dataclass
@@ -77,57 +73,16 @@ def _decode_query(op: Operation, request: Request) -> dict[str, Any]:
     return out
 
 
-async def _limited(stream: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:
-    seen = 0
-    async for chunk in stream:
-        seen += len(chunk)
-        if seen > limit:
-            raise MultiPartException(f"request body is larger than {limit} bytes")
-        yield chunk
-
-
-async def _decode_multipart(request: Request) -> dict[str, Any]:
-    """A multipart/form-data body as ``{"files": [(field_name, filename, data), ...]}``.
-
-    Every part in order; ``filename`` is None for a plain (non-file) field, whose text is
-    handed over UTF-8 encoded. Handlers stay synchronous: the parsing happens here.
-    """
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";", 1)[0].strip().lower() != "multipart/form-data":
-        raise InvalidArgument("the request body must be multipart/form-data")
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_MULTIPART_BODY:
-        raise InvalidArgument(f"request body is larger than {MAX_MULTIPART_BODY} bytes")
-    parser = MultiPartParser(request.headers, _limited(request.stream(), MAX_MULTIPART_BODY))
-    try:
-        form = await parser.parse()
-    except MultiPartException as exc:
-        raise InvalidArgument(f"invalid multipart body: {exc.message}") from None
-    files: list[tuple[str, str | None, bytes]] = []
-    try:
-        for name, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                files.append((name, value.filename, await value.read()))
-            else:
-                files.append((name, None, value.encode()))
-    finally:
-        await form.close()
-    return {"files": files}
-
-
-async def _decode_body(op: Operation, request: Request, mock: Mock) -> dict[str, Any] | None:
+def _decode_json(op: Operation, body: Body, mock: Mock) -> dict[str, Any] | None:
     if op.body_kind == "multipart":
-        return await _decode_multipart(request)
+        return {"files": body.files}
     if op.body_kind != "json":
         return None
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise InvalidArgument("request body is too large")
     # grpc-gateway tolerates an empty body (io.EOF): the request message stays empty.
-    if not raw.strip():
+    if not body.raw.strip():
         return {}
     try:
-        value = json.loads(raw)
+        value = json.loads(body.raw)
     # ValueError covers JSONDecodeError, bad UTF-8 and an integer of over 4300 digits.
     except (ValueError, RecursionError) as exc:
         raise InvalidArgument(f"invalid JSON body: {exc}") from None
@@ -143,9 +98,38 @@ def _to_response(op: Operation, result: Any) -> Response:
     return JSONResponse({} if result is None else result, status_code=op.success_status)
 
 
-def make_endpoint(op: Operation):
-    handler = HANDLERS.get(op.operation_id)
+def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
+    """Everything a call does with the database, on a database thread (``Database.run``).
 
+    It starts only once the whole body has arrived, so no connection ever waits on a
+    client; and the response is encoded here too, off the event loop.
+    """
+    # Side effects already due (a dependent run, a cron tick) exist before we answer.
+    mock.scheduler.catch_up()
+    with mock.db.unit_of_work() as work:
+        user, key = authenticate(work, request.headers.get("authorization"), mock.clock.now())
+        request.state.caller = user.username
+        if body.error is not None:
+            raise body.error
+        path = {name: request.path_params[name] for name in op.path_params.values()}
+        call = Call(
+            op=op, mock=mock, db=work, user=user, key=key, path=path,
+            query=_decode_query(op, request), body=_decode_json(op, body, mock), request=request,
+        )
+        # Like grpc-gateway, the request is decoded before the method is looked up:
+        # a malformed call to an unimplemented operation is still a 400.
+        if op.operation_id not in HANDLERS:
+            raise Unimplemented(f"{op.operation_id} is not implemented by mockcml")
+        if call.body is not None:
+            # A dotted path parameter ({job.id}) fills that field of the body.
+            for name, body_field in op.bound_fields.items():
+                call.body[body_field] = path[name]
+        result = invoke(call)
+    after_commit(call)
+    return _to_response(op, result)
+
+
+def make_endpoint(op: Operation):  # noqa: ANN201
     async def endpoint(request: Request) -> Response:
         mock: Mock = request.app.state.mock
         request.state.operation_id = op.operation_id
@@ -159,31 +143,9 @@ def make_endpoint(op: Operation):
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
                 return error_response(fault.grpc_code, fault.message, fault.status, headers)
         try:
-            # Side effects already due (a dependent run, a cron tick) exist before we answer.
-            mock.scheduler.catch_up()
-            with mock.db.unit_of_work() as work:
-                user, key = authenticate(
-                    work, request.headers.get("authorization"), mock.clock.now()
-                )
-                request.state.caller = user.username
-                path = {name: request.path_params[name] for name in op.path_params.values()}
-                call = Call(
-                    op=op, mock=mock, db=work, user=user, key=key, path=path,
-                    query=_decode_query(op, request),
-                    body=await _decode_body(op, request, mock),
-                    request=request,
-                )
-                # Like grpc-gateway, the request is decoded before the method is looked up:
-                # a malformed call to an unimplemented operation is still a 400.
-                if handler is None:
-                    raise Unimplemented(f"{op.operation_id} is not implemented by mockcml")
-                if call.body is not None:
-                    # A dotted path parameter ({job.id}) fills that field of the body.
-                    for name, body_field in op.bound_fields.items():
-                        call.body[body_field] = path[name]
-                result = invoke(call)
-            after_commit(call)
-            return _to_response(op, result)
+            # The only await that waits on the client, and no connection is held during it.
+            body = await mock.intake.read(request, op.body_kind)
+            return await mock.db.run(_serve, op, mock, request, body)
         except ApiError as exc:
             return render(exc)
         except Exception:

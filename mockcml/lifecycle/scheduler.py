@@ -38,13 +38,19 @@ class Scheduler:
         self.next_due: float | None = None
         self.dirty = True
         self._wake: asyncio.Event | None = None
+        self._loop_of: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task | None = None
         mock.clock.subscribe(self.poke)
 
     def poke(self) -> None:
+        """Something may have added events: look again. Safe from any thread (handlers run
+        on database threads; the wake event belongs to the loop)."""
         self.dirty = True
-        if self._wake is not None:
-            self._wake.set()
+        if self._wake is not None and self._loop_of is not None:
+            try:
+                self._loop_of.call_soon_threadsafe(self._wake.set)
+            except RuntimeError:  # the loop has closed: nothing left to wake
+                pass
 
     def catch_up(self) -> int:
         """Fire everything due by now; returns the number of events fired."""
@@ -82,7 +88,8 @@ class Scheduler:
     async def _loop(self) -> None:
         assert self._wake is not None
         while True:
-            self.catch_up()
+            # On a database thread, like every request: the loop stays free meanwhile.
+            await self.mock.db.run(self.catch_up)
             delay = None
             if self.next_due is not None and not self.mock.clock.frozen:
                 delay = max(0.0, self.next_due - self.mock.clock.now())
@@ -96,7 +103,8 @@ class Scheduler:
 
     def start(self) -> None:
         self._wake = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self._loop(), name="mockcml-scheduler")
+        self._loop_of = asyncio.get_running_loop()
+        self._task = self._loop_of.create_task(self._loop(), name="mockcml-scheduler")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -106,3 +114,4 @@ class Scheduler:
             except asyncio.CancelledError:
                 pass
             self._task = None
+        self._wake = self._loop_of = None

@@ -387,11 +387,11 @@ def test_files_survive_a_restart(tmp_path):
 
 
 def test_size_limits(world, monkeypatch):
-    from mockcml.core import routing
     from mockcml.resources.files import service
 
     pid = make_project(world)["id"]
-    monkeypatch.setattr(routing, "MAX_MULTIPART_BODY", 4096)
+    limits = world.app.state.mock.intake.limits
+    monkeypatch.setattr(limits, "max_upload_bytes", 4096)
     assert_envelope(_upload(world, pid, ("big.bin", b"x" * 5000)), 400, 3)
 
     def chunks():
@@ -400,7 +400,7 @@ def test_size_limits(world, monkeypatch):
 
     headers = {"content-type": f"multipart/form-data; boundary={BOUNDARY}", **auth()}
     assert_envelope(world.post(_base(pid), content=chunks(), headers=headers), 400, 3)  # no length
-    monkeypatch.setattr(routing, "MAX_MULTIPART_BODY", 1 << 20)
+    monkeypatch.setattr(limits, "max_upload_bytes", 1 << 20)
     monkeypatch.setattr(service, "MAX_FILE_BYTES", 100)
     assert_envelope(_upload(world, pid, ("ok.bin", b"x" * 100), ("big.bin", b"x" * 101)), 400, 3)
     assert _names(world, pid) == {}

@@ -1,0 +1,77 @@
+"""How ``mockcml serve`` runs uvicorn: limits set on purpose, errors in CML's envelope.
+
+uvicorn answers a request it cannot parse (a request line or header over its limits, bytes
+that are not HTTP) itself, before the app sees it, with a plain-text 400. The protocol
+classes here answer the same 400 as CML's error envelope instead, so a client's error
+handling meets one shape. Two answers stay uvicorn's own plain text, as documented in
+docs/configuration.md: the 503 past ``max_connections`` (uvicorn's --limit-concurrency),
+and anything at the TCP level (a connection closed after ``keep_alive_timeout``).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from mockcml.core.errors import envelope
+from mockcml.settings import Settings
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover - httptools is part of uvicorn[standard]
+    HttpToolsProtocol = None  # type: ignore[assignment,misc]
+
+
+def _envelope_400(transport, default_headers, msg: str) -> None:  # noqa: ANN001
+    body = json.dumps(envelope(3, f"malformed HTTP request: {msg}")).encode()
+    head = [b"HTTP/1.1 400 Bad Request\r\n"]
+    for name, value in default_headers:
+        head.append(name + b": " + value + b"\r\n")
+    head += [b"content-type: application/json\r\n",
+             b"content-length: " + str(len(body)).encode() + b"\r\n",
+             b"connection: close\r\n\r\n"]
+    transport.write(b"".join(head) + body)
+    transport.close()
+
+
+class EnvelopeH11Protocol(H11Protocol):
+    def send_400_response(self, msg: str) -> None:
+        _envelope_400(self.transport, self.server_state.default_headers, msg)
+
+
+if HttpToolsProtocol is not None:
+    class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
+        def send_400_response(self, msg: str) -> None:
+            _envelope_400(self.transport, self.server_state.default_headers, msg)
+
+    PROTOCOL: type = EnvelopeHttpToolsProtocol
+else:  # pragma: no cover
+    PROTOCOL = EnvelopeH11Protocol
+
+
+def uvicorn_config(app: object, settings: Settings) -> uvicorn.Config:
+    return uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_level=settings.log_level,
+        http=PROTOCOL,
+        # Bounded on purpose: past max_connections uvicorn answers 503 at once instead of
+        # queueing; an idle keep-alive connection is closed after keep_alive_timeout.
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=max(1, round(settings.keep_alive_timeout)),
+    )
+
+
+def bind(config: uvicorn.Config) -> socket.socket:
+    """The listening socket, bound before anything is printed (OSError if the port is taken)."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family=family)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((config.host, config.port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
