@@ -66,9 +66,10 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.workers = 1 if url.startswith("sqlite") else DB_WORKERS
-        # An in-memory database is one connection: work from a thread other than the
-        # database thread (a test seeding rows, the CLI) must not interleave with it.
-        self._serial = threading.RLock() if url in ("sqlite://", "sqlite:///:memory:") else None
+        # SQLite work is serialized: an in-memory database is one connection that work from
+        # two threads must not interleave on, and a file database has one writer anyway.
+        # The lock also lets a short read run on the loop when nothing else holds it (inline).
+        self._serial = threading.RLock() if url.startswith("sqlite") else None
         self._pool: ThreadPoolExecutor | None = None
         self.queued = 0
         self._holders = 0  # in-memory SQLite: units of work using the one connection
@@ -88,6 +89,21 @@ class Database:
                 self._executor, lambda: func(*args, **kwargs))
         finally:
             self.queued -= 1
+
+    def run_inline(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> tuple[bool, T | None]:
+        """``(True, func(...))`` right here if the database is free this instant, else
+        ``(False, None)`` at once: the caller then uses :meth:`run`.
+
+        A hop to the database thread costs about as much as a short read itself, so a read
+        that finds SQLite idle runs on the loop. It cannot wait: the lock is only tried, and
+        every connection the pool holds is free while the lock is (one thread at a time).
+        """
+        if self._serial is None or not self._serial.acquire(blocking=False):
+            return False, None
+        try:
+            return True, func(*args, **kwargs)
+        finally:
+            self._serial.release()
 
     def call(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """``run`` for synchronous callers outside the loop (start-up, tests, CLI)."""
