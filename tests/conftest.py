@@ -35,3 +35,47 @@ def api(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
         server: LiveServer = request.getfixturevalue("live_server")
         with server.client() as client:
             yield client
+
+
+_PROCESS_WORDS = ("LiveServer", "subprocess", "Popen", "live_server", "venv")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as ``slow`` every test that starts a process, so `-m "not slow"` is the fast,
+    in-process loop: live-marked tests, the live half of ``api``, and tests whose code (or
+    whose fixtures' code) starts a server or a subprocess."""
+    for item in items:
+        if item.get_closest_marker("slow"):
+            continue
+        callspec = getattr(item, "callspec", None)
+        live_param = callspec is not None and callspec.params.get("api") == "live"
+        # The test's own code and the code of every fixture it uses.
+        functions = [getattr(item, "function", None)]
+        fixture_info = getattr(item, "_fixtureinfo", None)
+        for name, defs in (fixture_info.name2fixturedefs.items() if fixture_info else ()):
+            if name != "api":  # its live half is the live_param above
+                functions += [fixture_def.func for fixture_def in defs]
+        source = "".join(_source(function) for function in functions)
+        # And the module's own helpers that the test calls (``_run_pytest(...)``).
+        module = getattr(item, "module", None)
+        for name, value in (vars(module).items() if module else ()):
+            if (callable(value) and getattr(value, "__module__", None) == module.__name__
+                    and f"{name}(" in source):
+                source += _source(value)
+        if (item.get_closest_marker("live") or live_param or "pytester" in item.fixturenames
+                or any(word in source for word in _PROCESS_WORDS)):
+            item.add_marker(pytest.mark.slow)
+
+
+_SOURCES: dict[object, str] = {}
+
+
+def _source(function: object) -> str:
+    import inspect
+
+    if function not in _SOURCES:
+        try:
+            _SOURCES[function] = inspect.getsource(function)  # type: ignore[arg-type]
+        except (OSError, TypeError):
+            _SOURCES[function] = ""
+    return _SOURCES[function]
