@@ -43,14 +43,14 @@ def start_syncs(session: Session, synced_by: str, now: float, scale: float) -> l
     users = session.execute(
         select(func.count(func.distinct(DirectoryMember.user_id)))
         .join(TeamGroup, TeamGroup.cn == DirectoryMember.cn)).scalar_one()
-    running_at = now + STARTED_SECONDS * scale
-    finished_at = running_at + RUNNING_SECONDS * scale
     made = []
-    # The teams sync is the later of the two, so LatestSyncStatus reports it.
+    # The teams sync starts a microsecond later, so LatestSyncStatus reports it.
     for offset, kind in enumerate((USERS, TEAMS)):
+        created_at = now + offset * 1e-6
+        running_at = created_at + STARTED_SECONDS * scale
         sync = TeamSync(id=new_id(), sync_type=kind, synced_by=synced_by,
-                        created_at=now + offset * 1e-6, running_at=running_at,
-                        finished_at=finished_at)
+                        created_at=created_at, running_at=running_at,
+                        finished_at=running_at + RUNNING_SECONDS * scale)
         if kind == USERS:
             sync.total_synced_users = sync.total_active_users = users
         else:
@@ -83,7 +83,7 @@ def _logs(sync: TeamSync, status: str) -> str:
         lines.append(f"{timestamp(sync.running_at)} reading groups from the identity provider")
     if status == SUCCEEDED:
         count = sync.total_synced_users if sync.sync_type == USERS else sync.total_synced_teams
-        lines.append(f"{timestamp(sync.finished_at)} synced {count} {what}")
+        lines.append(f"{timestamp(sync.finished_at)} synced {count} {what[:-1]}(s)")
     return "\n".join(lines)
 
 
