@@ -56,7 +56,7 @@ def get_team(session: Session, name: str) -> Team:
 
 
 def _new_team(session: Session, body: dict[str, Any], now: float, synced: bool) -> Team:
-    name = (body.get("username") or "").strip()
+    name = body.get("username") or ""
     if not _NAME.fullmatch(name):
         raise InvalidArgument("username must be 1 to 64 letters, digits, '.', '_' or '-', "
                               "starting with a letter or digit")
