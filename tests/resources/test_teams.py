@@ -228,3 +228,27 @@ def test_sync_runs_as_a_lifecycle_on_the_mock_clock(world: TestClient) -> None:
     check_error(world.get("/api/v2/sync/status", headers=ADMIN,
                           params={"request_id": "nope"}), 404, 5)
     assert "last_synced_at" in _groups(world)["ds"]
+
+
+def test_teams_quotas_and_labels_are_in_snapshots_and_reset(world: TestClient) -> None:
+    from tests.resources.admin_seed import cluster
+
+    cluster(world)
+    _directory(world)
+    assert world.post("/_mock/snapshots", json={"name": "before"}).status_code == 200
+    _ok(world.post(f"{SITE}/synced-teams", headers=ADMIN, json=SYNCED))
+    _ok(world.post("/api/v2/default-quota/user", headers=ADMIN,
+                   json={"quota": {"requests_cpu": "2"}}))
+    _ok(world.post("/api/v2/nodelabels/2", headers=ADMIN,
+                   json={"gpu_count": "1", "cpu": 2, "memory": 8}))
+    assert world.post("/_mock/snapshots/before/restore").status_code == 200
+    check_error(world.get("/api/v2/teams/datasci/groups", headers=ADMIN), 404, 5)
+    assert _ok(world.get("/api/v2/default-quota/all", headers=ADMIN))["request_quotas"] == []
+    assert _ok(world.get("/api/v2/sync/status", headers=ADMIN))["id"] == ""
+    labels = _ok(world.get("/api/v2/nodelabels", headers=ADMIN,
+                           params={"display_all": "true"}))["accelerator_node_label"]
+    assert len(labels) == 2
+    _ok(world.post(f"{SITE}/synced-teams", headers=ADMIN, json=SYNCED))
+    assert world.post("/_mock/reset").status_code == 200
+    check_error(world.get("/api/v2/teams/datasci/groups", headers=ADMIN), 404, 5)
+    assert _ok(world.get("/api/v2/resourcegroups", headers=ADMIN))["resource_group"] == []
