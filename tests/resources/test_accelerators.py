@@ -74,6 +74,8 @@ def test_admin_maps_set_limits_all_or_nothing(world: TestClient) -> None:
     check_error(world.patch(DEFAULT, headers=ADMIN, json={"id_default_quota": {"10": "-1"}}),
                 400, 3)
     check_error(world.patch(DEFAULT, headers=ADMIN, json={"id_default_quota": {}}), 400, 3)
+    check_error(world.patch(DEFAULT, headers=ADMIN, json={"id_default_quota": {"10": None}}),
+                400, 3)
     assert _label(world, "10")["max_gpu_per_workload"] == "4"
     assert _label(world, "10")["default_quota"] == "3"
 

@@ -57,7 +57,7 @@ def test_default_quotas_set_keep_history_and_read(world: TestClient) -> None:
     assert _ok(world.post(USER_DEFAULT, headers=ADMIN, json=body))["success"] is True
     # A partial update keeps the other quantities of the active default.
     _ok(world.post(USER_DEFAULT, headers=ADMIN, json={"quota": {"requests_cpu": "8"}}))
-    _ok(world.post(TEAM_DEFAULT, headers=ADMIN, json={"quota": {"requests_memory": "64",
+    _ok(world.post(TEAM_DEFAULT, headers=ADMIN, json={"quota": {"requests_memory": "64Gi",
                                                                 "owner_type": "team"}}))
     current = _ok(world.get(USER_DEFAULT, headers=ADMIN))
     assert current["success"] is True
@@ -69,7 +69,7 @@ def test_default_quotas_set_keep_history_and_read(world: TestClient) -> None:
     history = _ok(world.get(ALL_DEFAULTS, headers=ADMIN))["request_quotas"]
     assert [(q["owner_type"], q["active"]) for q in history] == [
         ("user", False), ("user", True), ("team", True)]
-    assert history[2]["requests_memory"] == "64"
+    assert history[2]["requests_memory"] == "64Gi"
 
 
 def test_default_quota_invalid(world: TestClient) -> None:
@@ -77,6 +77,7 @@ def test_default_quota_invalid(world: TestClient) -> None:
     for body in ({}, {"quota": {}}, {"quota": {"requests_cpu": "lots"}},
                  {"quota": {"requests_cpu": "-1"}}, {"quota": {"requests_gpu": "0.5"}},
                  {"quota": {"requests_cpu": "inf"}}, {"quota": {"requests_cpu": 3}},
+                 {"quota": {"requests_memory": "16GB"}}, {"quota": {"requests_gpu": "1k"}},
                  {"quota": {"requests_cpu": "1", "owner_type": "team"}},
                  {"quota": {"cpu": "1"}}):
         check_error(world.post(USER_DEFAULT, headers=ADMIN, json=body), 400, 3)

@@ -51,22 +51,22 @@ def get_node_label(session: Session, label_id: int) -> NodeLabel:
     return label
 
 
-def _id_map(values: Any, name: str) -> list[tuple[NodeLabel, int]]:
+def _id_map(session: Session, values: Any, name: str) -> list[tuple[NodeLabel, int]]:
     """(label, value) pairs of a map keyed by label id, every id and value checked first."""
     if not isinstance(values, dict) or not values:
         raise InvalidArgument(f"{name} must name at least one node label")
     pairs = []
     for raw_id, value in values.items():
         label_id = int64_param(raw_id, f"{name} key")
-        if value < 0:
-            raise InvalidArgument(f"{name}[{raw_id}] must not be negative")
+        # A null map value decodes to None ("not set"): a map entry needs a value.
+        if value is None or value < 0:
+            raise InvalidArgument(f"{name}[{raw_id}] must be a number of at least 0")
         pairs.append((label_id, value))
-    return pairs  # type: ignore[return-value]
+    return [(get_node_label(session, label_id), value) for label_id, value in pairs]
 
 
 def set_max_gpu_per_workload(session: Session, body: dict[str, Any], now: float) -> int:
-    pairs = _id_map(body.get("id_max_gpu_workload"), "id_max_gpu_workload")
-    labels = [(get_node_label(session, label_id), value) for label_id, value in pairs]
+    labels = _id_map(session, body.get("id_max_gpu_workload"), "id_max_gpu_workload")
     for label, value in labels:
         if label.max_gpu_count and value > label.max_gpu_count:
             raise InvalidArgument(
@@ -78,8 +78,7 @@ def set_max_gpu_per_workload(session: Session, body: dict[str, Any], now: float)
 
 
 def set_default_quota(session: Session, body: dict[str, Any], now: float) -> int:
-    pairs = _id_map(body.get("id_default_quota"), "id_default_quota")
-    labels = [(get_node_label(session, label_id), value) for label_id, value in pairs]
+    labels = _id_map(session, body.get("id_default_quota"), "id_default_quota")
     for label, value in labels:
         label.default_quota, label.updated_at = value, now
     return len(labels)

@@ -1,14 +1,16 @@
 """Default quotas for users and for teams: set (a new active row, the old one kept as
 history) and read.
 
-[inferred] Quantities are non-negative decimal numbers written as strings (CPU in cores,
-memory in GiB, GPUs as a whole number); a quantity left out keeps the value of the active
-default. The ``uuid`` the reference adds to these calls is accepted and not used.
+[inferred] Quantities are non-negative numbers written as strings (CPU in cores, memory
+in GiB, GPUs as a whole number), optionally with a Kubernetes suffix (500m, 16Gi); a
+quantity left out keeps the value of the active default. The ``uuid`` the reference adds
+to these calls is accepted and not used.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from sqlalchemy import select, update
@@ -22,17 +24,22 @@ USER, TEAM = "user", "team"
 _FIELDS = ("requests_cpu", "requests_memory", "requests_gpu")
 
 
+# Kubernetes quantity suffixes ("500m" CPU, "16Gi" memory), which quota values may carry.
+_QUANTITY = re.compile(r"(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
+                       r"(?P<suffix>m|k|M|G|T|Ki|Mi|Gi|Ti)?")
+
+
 def quantity(value: Any, where: str, *, whole: bool = False) -> str:
-    """A quota quantity as stored: the number as sent, trimmed; "" for none."""
+    """A quota quantity as stored: as sent, trimmed; "" for none."""
     text = value.strip() if isinstance(value, str) else None
     if text is None:
         raise InvalidArgument(f"{where} must be a string holding a number")
     if text == "":
         return ""
-    try:
-        number = float(text)
-    except ValueError:
-        raise InvalidArgument(f"{where}: {value!r} is not a number") from None
+    match = _QUANTITY.fullmatch(text)
+    if match is None or (whole and match.group("suffix")):
+        raise InvalidArgument(f"{where}: {value!r} is not a quantity like 4, 0.5, 500m or 16Gi")
+    number = float(match.group("number"))
     if not math.isfinite(number) or number < 0:
         raise InvalidArgument(f"{where} must be a finite number of at least 0")
     if whole and not number.is_integer():

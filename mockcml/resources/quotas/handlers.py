@@ -48,14 +48,14 @@ def _quotas(call: Call, subject: Subject, field: str, holder: str) -> dict:
     require_site_admin(call.user, WHAT)
     result, count = service.list_quotas(call.session, subject, call.query)
     usages = subject.usage(call.session, call.now)
+    default = defaults.active_default(call.session, subject.kind)
     items = []
     for subject_id, username, name, cpu, memory, gpu in result.rows:
         info = {"id": subject_id,  # integer/int64 in the reference: a JSON number
                 "html_url": f"/{username}", "url": f"/api/v1/users/{username}",
                 "name": name, "user_name": username}
         items.append({holder: info, "quota_usage": usage_wire(total(usages, subject_id)),
-                      "quota_configured": service.configured(call.session, subject, cpu,
-                                                             memory, gpu)})
+                      "quota_configured": service.configured(default, cpu, memory, gpu)})
     return {field: items, "next_page_token": result.next_page_token,
             "total_count": int64_text(count)}
 

@@ -26,8 +26,9 @@ from mockcml.core.errors import InvalidArgument
 from mockcml.kit.listing import Listing, Page, boolean, page, parse_filter
 from mockcml.resources.accelerators.service import get_node_label
 from mockcml.resources.accelerators.tables import NodeLabel
-from mockcml.resources.quotas.defaults import active_default, quantity
+from mockcml.resources.quotas.defaults import quantity
 from mockcml.resources.quotas.subjects import Subject
+from mockcml.resources.quotas.tables import DefaultQuota
 
 
 def exact_id(expr: ColumnElement):  # noqa: ANN201
@@ -61,10 +62,9 @@ def list_quotas(session: Session, subject: Subject,
     return page(session, query, listing, params), session.execute(count).scalar_one()
 
 
-def configured(session: Session, subject: Subject, cpu: str | None, memory: str | None,
+def configured(default: DefaultQuota | None, cpu: str | None, memory: str | None,
                gpu: str | None) -> dict[str, str]:
-    """Own quota where set (field by field), else the active default of the subject's kind."""
-    default = active_default(session, subject.kind)
+    """Own quota where set (field by field), else the active default of its kind."""
     fallback = (default.requests_cpu, default.requests_memory, default.requests_gpu) \
         if default else ("", "", "")
     mine = (cpu or "", memory or "", gpu or "")
