@@ -209,3 +209,24 @@ def test_accelerator_quota_updates_all_or_nothing(world: TestClient) -> None:
                           params={"search_filter": json.dumps({"user_id": "1"})}), 400, 3)
     assert _ok(world.get(USER_GPU, headers=ADMIN))["accelerator_based_user_quota"] == []
     assert _ok(world.get(TEAM_GPU, headers=ADMIN))["accelerator_based_team_quota"] == []
+
+
+def test_fixture_seeding_sets_quotas_the_api_shows(world: TestClient) -> None:
+    import pytest
+
+    from mockcml.core.errors import InvalidArgument
+    from mockcml.resources.quotas.seed import seed_accelerator_quota, seed_default, seed_quota
+
+    cluster(world)
+    alice = user_id(world, "alice")
+    with world.app.state.mock.db.transaction() as session:
+        seed_default(session, "user", cpu="2", memory="8Gi", gpu="0")
+        seed_quota(session, "user", alice, cpu="16")
+        seed_accelerator_quota(session, "user", alice, 10, "2")
+        with pytest.raises(InvalidArgument):
+            seed_quota(session, "user", alice, gpu="half")
+    listed = _ok(world.get(USERS_QUOTA, headers=ADMIN, params={"page_size": 100}))
+    mine = next(q for q in listed["user_quota"] if q["user"]["user_name"] == "alice")
+    assert mine["quota_configured"] == {"cpu": "16", "memory": "8Gi", "nvidia_gpu": "0"}
+    assert _ok(world.get(USER_GPU, headers=ADMIN))["accelerator_based_user_quota"][0][
+        "gpu_quota"] == "2"

@@ -252,3 +252,19 @@ def test_teams_quotas_and_labels_are_in_snapshots_and_reset(world: TestClient) -
     assert world.post("/_mock/reset").status_code == 200
     check_error(world.get("/api/v2/teams/datasci/groups", headers=ADMIN), 404, 5)
     assert _ok(world.get("/api/v2/resourcegroups", headers=ADMIN))["resource_group"] == []
+
+
+def test_fixture_seeding_makes_teams_the_api_shows(world: TestClient) -> None:
+    from mockcml.resources.teams.seed import seed_directory_group, seed_team
+
+    alice, bob, carol = (user_id(world, n) for n in ("alice", "bob", "carol"))
+    with world.app.state.mock.db.transaction() as session:
+        seed_directory_group(session, "ds", [alice, bob, alice])
+        seed_team(session, "datasci", groups={"ds": "write"}, now=100.0)
+        seed_team(session, "plain", bio="by hand", members={carol: "admin"}, now=100.0)
+    assert {n: m["permission"] for n, m in _members(world).items()} == {
+        "alice": "write", "bob": "write"}
+    assert _members(world, "plain")["carol"]["permission"] == "admin"
+    status = _ok(world.get("/api/v2/sync/users/status", headers=ADMIN))
+    assert status["status"] == "succeeded" and status["total_synced_users"] == 2
+    assert status["synced_by"] == "fixtures"
