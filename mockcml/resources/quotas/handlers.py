@@ -6,7 +6,7 @@ from mockcml.core.registry import operation
 from mockcml.core.routing import Call
 from mockcml.kit.siteadmin import int64_text, require_site_admin
 from mockcml.resources.quotas import defaults, service
-from mockcml.resources.quotas.subjects import TEAMS, USERS, Subject, total, usage_wire
+from mockcml.resources.quotas.subjects import TEAMS, USERS, Subject, Totals, usage_wire
 
 WHAT = "quota administration"
 
@@ -47,14 +47,14 @@ def set_team_default_quota(call: Call) -> dict:
 def _quotas(call: Call, subject: Subject, field: str, holder: str) -> dict:
     require_site_admin(call.user, WHAT)
     result, count = service.list_quotas(call.session, subject, call.query)
-    usages = subject.usage(call.session, call.now)
+    usages = Totals(subject.usage(call.session, call.now))
     default = defaults.active_default(call.session, subject.kind)
     items = []
     for subject_id, username, name, cpu, memory, gpu in result.rows:
         info = {"id": subject_id,  # integer/int64 in the reference: a JSON number
                 "html_url": f"/{username}", "url": f"/api/v1/users/{username}",
                 "name": name, "user_name": username}
-        items.append({holder: info, "quota_usage": usage_wire(total(usages, subject_id)),
+        items.append({holder: info, "quota_usage": usage_wire(usages.of(subject_id)),
                       "quota_configured": service.configured(default, cpu, memory, gpu)})
     return {field: items, "next_page_token": result.next_page_token,
             "total_count": int64_text(count)}
@@ -73,12 +73,12 @@ def list_groups_quota(call: Call) -> dict:
 def _per_label(call: Call, subject: Subject, field: str) -> dict:
     require_site_admin(call.user, WHAT)
     rows = service.all_accelerator_quotas(call.session, subject, call.query)
-    usages = subject.usage(call.session, call.now)
+    usages = Totals(subject.usage(call.session, call.now))
     items = [{
         subject.key: str(row.subject_id),
         ("username" if subject.kind == "user" else "team_name"): row.subject_name,
         "accelerator_id": str(row.accelerator_id),
-        "quota_usage": usage_wire(total(usages, row.subject_id, row.accelerator_id)),
+        "quota_usage": usage_wire(usages.of(row.subject_id, row.accelerator_id)),
         "quota_configured": {"cpu": "", "memory": "", "nvidia_gpu": row.gpu_quota},
     } for row in rows]
     # Not paged: every entry comes at once, so there is never a next page.

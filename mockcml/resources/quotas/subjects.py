@@ -45,13 +45,14 @@ class Subject:
         if self.kind == "user":
             return by_user
         # A team uses what its members use.
+        per_user: dict[int, list[tuple[int, Usage]]] = {}
+        for (owner, label), used in by_user.items():
+            per_user.setdefault(owner, []).append((label, used))
         out: dict[tuple[int, int], Usage] = {}
         members = session.execute(select(TeamMember.team_id, TeamMember.user_id)).all()
         for team_id, user_id in members:
-            for (owner, label), used in by_user.items():
-                if owner == user_id:
-                    out.setdefault((team_id, label), Usage()).add(used.cpu, used.memory,
-                                                                  used.gpu)
+            for label, used in per_user.get(user_id, ()):
+                out.setdefault((team_id, label), Usage()).add(used.cpu, used.memory, used.gpu)
         return out
 
 
@@ -59,14 +60,19 @@ USERS = Subject("user", User, UserQuota, UserAcceleratorQuota)
 TEAMS = Subject("team", Team, TeamQuota, TeamAcceleratorQuota)
 
 
-def total(usages: dict[tuple[int, int], Usage], subject_id: int,
-          label: int | None = None) -> Usage:
-    """The usage of one user or team, over every label or on one."""
-    out = Usage()
-    for (owner, on), used in usages.items():
-        if owner == subject_id and (label is None or on == label):
-            out.add(used.cpu, used.memory, used.gpu)
-    return out
+class Totals:
+    """Usage per user or team, over every label or on one, looked up in constant time."""
+
+    def __init__(self, usages: dict[tuple[int, int], Usage]) -> None:
+        self.on_label = usages
+        self.overall: dict[int, Usage] = {}
+        for (owner, _label), used in usages.items():
+            self.overall.setdefault(owner, Usage()).add(used.cpu, used.memory, used.gpu)
+
+    def of(self, subject_id: int, label: int | None = None) -> Usage:
+        found = self.overall.get(subject_id) if label is None else \
+            self.on_label.get((subject_id, label))
+        return found or Usage()
 
 
 def quota_wire(cpu: str = "", memory: str = "", gpu: str = "") -> dict[str, str]:
