@@ -30,15 +30,19 @@ def _permissions(level: str, site_admin: bool) -> dict[str, bool]:
             "write": rank >= 2, "admin": rank >= 3, "owner": False}
 
 
-def _members(session: Session, team: Team) -> list[tuple[TeamMember, User]]:
-    query = (select(TeamMember, User).join(User, User.id == TeamMember.user_id)
+def _members(session: Session, team: Team) -> list[Any]:
+    """The team's members as plain rows (columns, not ORM objects: teams can be large)."""
+    query = (select(TeamMember.id, TeamMember.permission,
+                    TeamMember.inherit_permission_from_groups, TeamMember.created_at,
+                    TeamMember.updated_at, User.id.label("user_id"), User.username, User.name)
+             .join(User, User.id == TeamMember.user_id)
              .where(TeamMember.team_id == team.id).order_by(User.username))
-    return [(member, user) for member, user in session.execute(query)]
+    return list(session.execute(query))
 
 
 def team_wire(session: Session, team: Team, caller: Any, now: float) -> dict:
     members = _members(session, team)
-    own = next((m.permission for m, u in members if u.id == caller.id), "")
+    own = next((m.permission for m in members if m.user_id == caller.id), "")
     synced_at = last_team_sync_at(session, now) if team.synced else None
     out: dict[str, Any] = {
         "id": int64_text(team.id),
@@ -68,9 +72,9 @@ def team_wire(session: Session, team: Team, caller: Any, now: float) -> dict:
         "account_status": "active",
         "ldap_synced": team.synced,
         "team_members": [
-            {"id": user.id, "username": user.username, "name": user.name,
-             **_urls(user.username), "permission": member.permission}
-            for member, user in members
+            {"id": m.user_id, "username": m.username, "name": m.name, **_urls(m.username),
+             "permission": m.permission}
+            for m in members
         ],
         "inactivity_timeout": 0,
         **_urls(team.username),
@@ -91,18 +95,18 @@ def synced_members_wire(session: Session, team: Team) -> list[dict]:
         names.setdefault(user_id, []).append(cn)
     return [
         {
-            "id": int64_text(member.id),
+            "id": int64_text(m.id),
             "organization_id": int64_text(team.id),
-            "user_id": int64_text(user.id),
-            "permission": member.permission,
-            "inherit_permission_from_groups": member.inherit_permission_from_groups,
-            "created_at": timestamp(member.created_at),
-            "updated_at": timestamp(member.updated_at),
-            "user": {"id": int64_text(user.id), "username": user.username, "name": user.name,
-                     **_urls(user.username)},
-            "group_names": names.get(user.id, []),
+            "user_id": int64_text(m.user_id),
+            "permission": m.permission,
+            "inherit_permission_from_groups": bool(m.inherit_permission_from_groups),
+            "created_at": timestamp(m.created_at),
+            "updated_at": timestamp(m.updated_at),
+            "user": {"id": int64_text(m.user_id), "username": m.username, "name": m.name,
+                     **_urls(m.username)},
+            "group_names": names.get(m.user_id, []),
         }
-        for member, user in _members(session, team)
+        for m in _members(session, team)
     ]
 
 

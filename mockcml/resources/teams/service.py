@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
@@ -132,9 +132,11 @@ def refresh_members(session: Session, team: Team, now: float) -> None:
             session.delete(member)
         elif member.inherit_permission_from_groups and member.permission != grant:
             member.permission, member.updated_at = grant, now
-    for user_id, grant in wanted.items():
-        session.add(TeamMember(team_id=team.id, user_id=user_id, permission=grant,
-                               created_at=now, updated_at=now))
+    if wanted:  # one statement for all newcomers: a group may hold thousands of users
+        session.execute(insert(TeamMember), [
+            {"team_id": team.id, "user_id": user_id, "permission": grant,
+             "inherit_permission_from_groups": True, "created_at": now, "updated_at": now}
+            for user_id, grant in wanted.items()])
     team.updated_at = now
     session.flush()
 
