@@ -50,6 +50,10 @@ def test_list_shape_display_all_filters_and_sorts(world: TestClient) -> None:
     assert [x["id"] for x in _labels(world, display_all="true")] == ["10", "11"]
     found = _labels(world, display_all="true", search_filter=json.dumps({"label_key": "accel"}))
     assert [x["id"] for x in found] == ["11"]
+    by_id = _labels(world, display_all="true", search_filter=json.dumps({"id": "1"}))
+    assert by_id == []  # ids match exactly: "1" is neither 10 nor 11
+    on_group = _labels(world, search_filter=json.dumps({"resource_group_id": 2}))
+    assert [x["id"] for x in on_group] == ["10"]
     assert [x["id"] for x in _labels(world, display_all="true", sort="-id")] == ["11", "10"]
     check_error(world.get(LABELS, headers=ADMIN, params={"sort": "cpu"}), 400, 3)
     check_error(world.get(LABELS, headers=ADMIN, params={"display_all": "perhaps"}), 400, 3)

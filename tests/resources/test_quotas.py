@@ -160,6 +160,10 @@ def test_accelerator_quotas_update_and_list(world: TestClient) -> None:
     assert len(rows) == 16 and rows[0]["accelerator_id"] == "11"
     carol = str(user_id(world, "carol"))
     assert {r["gpu_quota"] for r in rows if r["user_id"] == carol} == {"1", "0"}
+    for huge in ({"user_id": "9" * 30}, {"accelerator_id": "-" + "9" * 30}, {"user_id": True}):
+        for url in (USER_GPU, USER_LABELS):
+            found = _ok(world.get(url, headers=ADMIN, params={"search_filter": json.dumps(huge)}))
+            assert not found[next(iter(found))], (url, huge)  # no id is spelt that way
     only = _ok(world.get(USER_GPU, headers=ADMIN,
                          params={"search_filter": json.dumps({"user_id": bob})}))
     assert [r["accelerator_id"] for r in only["accelerator_based_user_quota"]] == ["11"]

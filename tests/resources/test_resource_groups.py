@@ -55,7 +55,7 @@ def test_list_shape_filters_sorts_and_pages(world: TestClient) -> None:
 def test_list_rejects_bad_filters(world: TestClient) -> None:
     cluster(world)
     for flt in ({"gpu_count": "between:1"}, {"gpu_count": "gt:many"}, {"allow_jobs": "maybe"},
-                {"name": "cpu"}):
+                {"name": "cpu"}, {"gpu_count": "gt:" + "9" * 30}, {"gpu_count": "eq:1.5"}):
         check_error(world.get(LIST, headers=ADMIN, params={"search_filter": json.dumps(flt)}),
                     400, 3)
     check_error(world.get(LIST, headers=ADMIN, params={"sort": "cpu_count"}), 400, 3)

@@ -2,7 +2,8 @@
 GPU profiles on a resource group.
 
 [inferred] The reference gives the shapes only. Here:
-* ``display_all`` false (the default) lists the available labels, true lists all of them.
+* ``display_all`` false (the default) lists the available labels, true lists all of them;
+  ``id`` and ``resource_group_id`` filter by exact id, ``label_key`` by substring.
 * The admin maps are keyed by label id; an unknown id fails the whole request (404) and a
   negative value or a GPUs-per-workload above the label's GPUs is INVALID_ARGUMENT, so
   nothing is half-applied. ``rows_affected`` counts the labels named.
@@ -22,15 +23,15 @@ from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgume
 from mockcml.kit.listing import Listing, Page, page, substring
 from mockcml.kit.siteadmin import int64_param, required_int64
 from mockcml.resources.accelerators.tables import NodeLabel
-from mockcml.resources.resource_groups.service import get_resource_group
+from mockcml.resources.resource_groups.service import exact_id, get_resource_group
 
 GPU_PRODUCT_LABEL = "nvidia.com/gpu.product"
 
 NODE_LABEL_LISTING = Listing(
     filters={
-        "id": substring(NodeLabel.id),
+        "id": exact_id(NodeLabel.id),
         "label_key": substring(NodeLabel.label_key),
-        "resource_group_id": substring(NodeLabel.resource_group_id),
+        "resource_group_id": exact_id(NodeLabel.resource_group_id),
     },
     sorts={"id": NodeLabel.id, "label_key": NodeLabel.label_key},
     tiebreak=NodeLabel.id,

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, and_, cast, false, func, literal, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import String, and_, cast, func, literal, select
 from sqlmodel import Session
 
 from mockcml.core.errors import InvalidArgument
@@ -29,17 +28,7 @@ from mockcml.resources.accelerators.tables import NodeLabel
 from mockcml.resources.quotas.defaults import quantity
 from mockcml.resources.quotas.subjects import Subject
 from mockcml.resources.quotas.tables import DefaultQuota
-
-
-def exact_id(expr: ColumnElement):  # noqa: ANN201
-    def match(value: Any) -> ColumnElement[bool]:
-        try:
-            return expr == int(str(value).strip())
-        except ValueError:
-            return false()  # no id is spelt that way
-
-    return match
-
+from mockcml.resources.resource_groups.service import exact_id
 
 # --- ListUsersQuota / ListGroupsQuota ------------------------------------------------------
 

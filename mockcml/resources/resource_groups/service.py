@@ -13,7 +13,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -37,9 +37,12 @@ def _boolean(text: str, key: str) -> bool:
 
 def _integer(text: str, key: str) -> int:
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
         raise InvalidArgument(f"search_filter: {key}: {text!r} is not an integer") from None
+    if not -(2**63) <= number < 2**63:
+        raise InvalidArgument(f"search_filter: {key}: {text!r} is out of range")
+    return number
 
 
 def operator_filter(expr: ColumnElement, key: str, parse: Callable[[str, str], Any]):  # noqa: ANN201
@@ -58,6 +61,20 @@ def operator_filter(expr: ColumnElement, key: str, parse: Callable[[str, str], A
                 f"search_filter: {key}: unknown operator {name!r}, expected one of "
                 f"{['isnull', *_COMPARE]}")
         return compare(expr, parse(operand, key))
+
+    return match
+
+
+def exact_id(expr: ColumnElement):  # noqa: ANN201
+    """A matcher for an id filter: the same integer, whatever its spelling ("7", 7)."""
+
+    def match(value: Any) -> ColumnElement[bool]:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            return false()  # no id is spelt that way
+        # An id beyond int64 matches nothing (and must not reach the database's integers).
+        return expr == number if -(2**63) <= number < 2**63 else false()
 
     return match
 
