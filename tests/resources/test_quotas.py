@@ -78,6 +78,7 @@ def test_default_quota_invalid(world: TestClient) -> None:
                  {"quota": {"requests_cpu": "-1"}}, {"quota": {"requests_gpu": "0.5"}},
                  {"quota": {"requests_cpu": "inf"}}, {"quota": {"requests_cpu": 3}},
                  {"quota": {"requests_memory": "16GB"}}, {"quota": {"requests_gpu": "1k"}},
+                 {"quota": {"requests_cpu": "1" * 33}},
                  {"quota": {"requests_cpu": "1", "owner_type": "team"}},
                  {"quota": {"cpu": "1"}}):
         check_error(world.post(USER_DEFAULT, headers=ADMIN, json=body), 400, 3)

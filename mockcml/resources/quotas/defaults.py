@@ -36,7 +36,7 @@ def quantity(value: Any, where: str, *, whole: bool = False) -> str:
         raise InvalidArgument(f"{where} must be a string holding a number")
     if text == "":
         return ""
-    match = _QUANTITY.fullmatch(text)
+    match = _QUANTITY.fullmatch(text) if len(text) <= 32 else None
     if match is None or (whole and match.group("suffix")):
         raise InvalidArgument(f"{where}: {value!r} is not a quantity like 4, 0.5, 500m or 16Gi")
     number = float(match.group("number"))
