@@ -16,4 +16,8 @@ RESOURCE_MODULES = (
     "mockcml.resources.model_deployments.handlers",
     "mockcml.resources.experiments.handlers",
     "mockcml.resources.experiment_runs.handlers",
+    "mockcml.resources.resource_groups.handlers",
+    "mockcml.resources.accelerators.handlers",
+    "mockcml.resources.teams.handlers",
+    "mockcml.resources.quotas.handlers",
 )

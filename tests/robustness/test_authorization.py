@@ -46,6 +46,12 @@ READ_ONLY = {"DownloadProjectFile", "ValidateAPIKey"}
 # Path parameters that must not be alice herself.
 OVERRIDES = {"AddProjectCollaborator": {"username": "frank"},
              "DeleteProjectCollaborator": {"username": "carol"}}
+# int64 path ids: a placeholder that is not a number is a 400 before any permission check.
+OVERRIDES.update({op: {"resource_group_id": "1"} for op in (
+    "CreateAcceleratorNodeLabelGpuProfile", "UpdateAcceleratorNodeLabelGpuProfile",
+    "DeleteAcceleratorNodeLabelGpuProfile")})
+OVERRIDES.update({op: {"group_id": "1"} for op in (
+    "RemoveGroupFromSyncedTeam", "UpdateGroupPermissionForSyncedTeam")})
 
 
 def _bodies(w: World) -> dict[str, Callable[[], Any]]:
@@ -228,6 +234,22 @@ def _owner_order(op: Operation) -> tuple:
 
 SITE_ADMIN_ONLY = {"RegisterCustomRuntime", "ValidateCustomRuntime", "UpdateRuntimeStatus",
                    "SetDockerCredential"}
+# Teams, quotas, node labels and resource groups (issue 13, part A): all but the two lists
+# every user reads to pick where a workload runs.
+SITE_ADMIN_ONLY |= {
+    "CreateTeam", "CreateSyncedTeam", "DeleteTeam", "ListSyncedTeamMembers",
+    "UpdateMemberPermissionForSyncedTeam", "ListSyncedTeamGroups", "AddGroupToSyncedTeam",
+    "RemoveGroupFromSyncedTeam", "UpdateGroupPermissionForSyncedTeam", "LatestSyncStatus",
+    "TeamsSyncStatus", "UsersSyncStatus",
+    "GetDefaultQuotas", "GetDefaultQuota", "SetDefaultQuota", "SetTeamDefaultQuota",
+    "ListUsersQuota", "ListGroupsQuota", "ListUsersAcceleratorQuota",
+    "ListTeamsAcceleratorQuota", "ListAcceleratorBasedUserQuota",
+    "UpdateAcceleratorBasedUserQuota", "ListAcceleratorBasedTeamQuota",
+    "UpdateAcceleratorBasedTeamQuota",
+    "UpdateAcceleratorLabelsAdminConfig", "UpdateAcceleratorLabelsDefaultQuota",
+    "CreateAcceleratorNodeLabelGpuProfile", "UpdateAcceleratorNodeLabelGpuProfile",
+    "DeleteAcceleratorNodeLabelGpuProfile", "UpdateResourceGroup",
+}
 
 
 def test_the_owner_gets_answers_not_errors(world: TestClient) -> None:
