@@ -16,4 +16,11 @@ RESOURCE_MODULES = (
     "mockcml.resources.model_deployments.handlers",
     "mockcml.resources.experiments.handlers",
     "mockcml.resources.experiment_runs.handlers",
+    "mockcml.resources.misc.admin_handlers",
+    "mockcml.resources.runtime_repos.handlers",
+    "mockcml.resources.docker_credentials.handlers",
+    "mockcml.resources.copilot.handlers",
+    "mockcml.resources.workloads.handlers",
+    "mockcml.resources.diagnostics.handlers",
+    "mockcml.resources.spark.handlers",
 )
