@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, literal, select
+from sqlalchemy import Select, func, literal, select
 from sqlmodel import Session
 
 from mockcml.core.errors import InvalidArgument
@@ -80,6 +80,7 @@ def time_series(session: Session, params: dict[str, Any], now: float
     listing = _usage_listing(w)
     end = min(window.end if window.end is not None else now, now)
     start = window.start if window.start is not None else end - DEFAULT_SPAN
+    start = max(start, 0.0)  # time stamps are unsigned: nothing ran before 1970
     query = select(w.c.started_at, w.c.ended_at, w.c[SERIES[kind]].label("amount")).where(
         *conditions, *parse_filter(listing, params.get("search_filter")),
         *overlaps(Window(start, end), w.c.started_at, w.c.ended_at, now))
@@ -120,7 +121,7 @@ def statuses(session: Session, user: Any, now: float) -> list[str]:
     """The statuses workloads have right now: all of them for an administrator, the
     caller's own for anyone else."""
     w = source.executions(now)
-    query = select(distinct(w.c.status))
+    query = select(w.c.status).distinct()
     if not user.is_admin:
         query = query.where(w.c.creator_id == user.id)
     present = set(session.execute(query).scalars())
