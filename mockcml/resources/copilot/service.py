@@ -58,9 +58,11 @@ def _endpoint(value: str) -> str:
 
 
 def _check(session: Session, model: CopilotModel) -> None:
-    clash = session.execute(select(CopilotModel.id).where(
-        CopilotModel.kind == model.kind, CopilotModel.provider == model.provider,
-        CopilotModel.name == model.name, CopilotModel.id != model.id)).scalar()
+    # Not flushed first: a clashing change must be refused, not hit the constraint.
+    with session.no_autoflush:
+        clash = session.execute(select(CopilotModel.id).where(
+            CopilotModel.kind == model.kind, CopilotModel.provider == model.provider,
+            CopilotModel.name == model.name, CopilotModel.id != model.id)).scalar()
     if clash is not None:
         raise AlreadyExists(f"model {model.name!r} of provider {model.provider!r} already exists")
     if model.default and not model.enabled:
