@@ -28,7 +28,7 @@ def usage_wire(row: Row, duration: float) -> dict[str, Any]:
         "id": row.id, "name": row.name, "creator": row.creator, "group": "",
         "project_name": row.project_name, "cpu": row.cpu, "memory": row.memory,
         "nvidia_gpu": float(row.nvidia_gpu), "workload_type": row.workload_type,
-        "created_at": timestamp(row.started_at), "duration": str(int(duration)),
+        "created_at": timestamp(row.started_at), "duration": str(round(duration)),
         "status": row.status, "creator_info": _user(row), "group_info": {},
         "project_info": {"slug": row.project_slug,
                          "url": f"/api/v2/projects/{row.project_id}",
