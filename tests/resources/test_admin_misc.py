@@ -244,3 +244,36 @@ def test_machine_users_are_the_machine_collaborators(world):
     none = world.get(f"{base}/machineusers", headers=auth("alice-key"),
                      params={"search_filter": json.dumps({"user_name": "bob"})}).json()
     assert none["run_as_machine_user_collaborators"] == []
+
+
+def test_snapshots_and_reset_cover_the_administration_state():
+    """Every new table is part of the state: a snapshot brings it back, a reset empties it."""
+    with make_asgi_client() as client:
+        h = auth()
+
+        def state():
+            return (
+                client.get("/api/v2/runtimerepos", headers=h).json()["runtimerepos"],
+                client.get("/api/v2/dockercredentials", headers=h).json()["docker_credentials"],
+                client.get("/api/v2/copilot/models", headers=h).json()["copilot_models"],
+                client.get("/api/v2/workspaces/sparkconfig/true", headers=h).json(),
+                _addons(client)["spark332-22-hf1"]["status"],
+            )
+
+        empty = state()
+        client.post("/api/v2/runtimerepos", headers=h,
+                    json={"name": "r", "url": "https://repos.example.com/r.json"})
+        client.post("/api/v2/dockercredentials", headers=h, json={
+            "name": "c", "server": "r.example.com", "username": "u", "password": "p"})
+        client.post("/api/v2/copilot/models", headers=h, json={"provider": "p", "name": "m"})
+        client.post("/api/v2/workspaces/sparkconfig", headers=h, json={
+            "is_pushdown": "true", "workspace_spark_default": "spark.a 1"})
+        client.post(f"{ADDONS_URL}:updatestatus", headers=h, json={"status": "DISABLED",
+                                                                   "ids": [5]})
+        full = state()
+        assert all(a != b for a, b in zip(empty, full, strict=True))
+        assert client.post("/_mock/snapshots", json={"name": "full"}).status_code == 200
+        assert client.post("/_mock/reset").status_code == 200
+        assert state() == empty
+        assert client.post("/_mock/snapshots/full/restore").status_code == 200
+        assert state() == full
