@@ -109,15 +109,18 @@ class TestRuntimeAddonAdministration:
         assert_envelope(api.post(ADDONS_URL, headers={**auth(), **headers}, content=content),
                         400, 3)
 
-    def test_custom_upload(self, api):
-        identifier = unique("custom").lower()
-        meta = {"identifier": identifier, "component": "Custom", "display_name": "Mine"}
-        assert_envelope(_custom(api, meta, tarball=b"plain bytes"), 400, 3)
-        assert identifier not in _addons(api)
-        response = _custom(api, meta)
-        assert response.status_code == 200, response.text
-        assert _addons(api)[identifier]["component"] == "Custom"
-        assert_envelope(_custom(api, meta), 409, 6)
+    def test_custom_upload(self):
+        # A fresh server: the shared live one keeps the shipped catalogue for other tests.
+        with make_asgi_client() as api:
+            identifier = unique("custom").lower()
+            meta = {"identifier": identifier, "component": "Custom", "display_name": "Mine"}
+            assert_envelope(_custom(api, meta, tarball=b"plain bytes"), 400, 3)
+            assert_envelope(_custom(api, {"identifier": identifier}), 400, 3)
+            assert identifier not in _addons(api)
+            response = _custom(api, meta)
+            assert response.status_code == 200, response.text
+            assert _addons(api)[identifier]["component"] == "Custom"
+            assert_envelope(_custom(api, meta), 409, 6)
 
 
 class TestRotateV1Key:
