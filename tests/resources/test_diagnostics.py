@@ -93,3 +93,16 @@ def test_invalid_windows_are_400_and_create_nothing(client, body):
 def test_unknown_request_is_404(client):
     assert_envelope(client.get(f"{STATUS}/nope", headers=auth()), 404, 5)
     assert_envelope(client.get(f"{DOWNLOAD}/nope", headers=auth()), 404, 5)
+
+
+def test_request_id_header_and_zip_over_http(api):
+    """In-process and through uvicorn (time scale 0: the bundle is ready at once)."""
+    response = api.post(GENERATE, headers=auth(), json={})
+    assert response.status_code == 200 and response.json()["status"] == "DIAG_COMPLETED"
+    request_id = response.headers["grpc-metadata-request-id"]
+    status = api.get(f"{STATUS}/{request_id}", headers=auth())
+    assert status.headers["grpc-metadata-request-id"] == request_id
+    download = api.get(f"{DOWNLOAD}/{request_id}", headers=auth())
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/octet-stream"
+    assert zipfile.ZipFile(io.BytesIO(download.content)).testzip() is None
