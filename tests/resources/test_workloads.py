@@ -119,6 +119,14 @@ def test_time_series_adds_up_what_is_running(client):
     assert int(values[0]["count"]) == 0  # an hour ago nothing ran
     stamps = [int(v["time_stamp"]) for v in values]
     assert stamps == sorted(stamps) and len(stamps) <= 61
+    # The last point is the clock's now, whatever the window's length.
+    epoch = client.get("/_mock/clock").json()["epoch"]
+    assert stamps[-1] == int(epoch * 1000)
+    wide = json.dumps({"created_time": {"start": "2000-01-01T00:00:00Z",
+                                        "end": "2999-01-01T00:00:00Z"}})
+    values = _get(client, SERIES, time_range_search_filter=wide)["result"]["values"]
+    assert int(values[-1]["time_stamp"]) == int(epoch * 1000) and len(values) <= 61
+    assert int(values[-1]["count"]) == 2
 
 
 def test_executions_and_their_workloads(client):

@@ -86,13 +86,14 @@ def time_series(session: Session, params: dict[str, Any], now: float
         *overlaps(Window(start, end), w.c.started_at, w.c.ended_at, now))
     rows = session.execute(query).all()
     step = max(60.0, math.ceil((end - start) / MAX_POINTS))
+    # Anchored at the end of the window, so that the last point is "now" by default.
+    count = int((end - start) // step) if end >= start else -1
     points = []
-    moment = start
-    while moment <= end:
+    for k in range(count, -1, -1):
+        moment = end - k * step
         total = sum(amount for began, ended, amount in rows
                     if began <= moment and (ended is None or ended > moment))
         points.append((int(moment * 1000), round(total)))
-        moment += step
     return kind, points
 
 
