@@ -20,4 +20,11 @@ RESOURCE_MODULES = (
     "mockcml.resources.accelerators.handlers",
     "mockcml.resources.teams.handlers",
     "mockcml.resources.quotas.handlers",
+    "mockcml.resources.misc.admin_handlers",
+    "mockcml.resources.runtime_repos.handlers",
+    "mockcml.resources.docker_credentials.handlers",
+    "mockcml.resources.copilot.handlers",
+    "mockcml.resources.workloads.handlers",
+    "mockcml.resources.diagnostics.handlers",
+    "mockcml.resources.spark.handlers",
 )

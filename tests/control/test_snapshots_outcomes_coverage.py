@@ -71,8 +71,11 @@ def test_outcome_validation(api):
 def test_coverage(api):
     body = api.get("/_mock/coverage").json()
     assert body["counts"]["total"] == 158
-    assert "ListProjects" in body["implemented"] and "DisableEngines" in body["unimplemented"]
+    assert "ListProjects" in body["implemented"] and "DisableEngines" in body["implemented"]
     assert body["counts"]["implemented"] == len(body["implemented"])
+    # Every operation is in exactly one of the two lists.
+    assert len(set(body["implemented"]) | set(body["unimplemented"])) == 158
+    assert not set(body["implemented"]) & set(body["unimplemented"])
 
 
 def test_ready(api):

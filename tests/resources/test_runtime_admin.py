@@ -76,8 +76,11 @@ def test_register_then_list_disable_and_register_again():
                         400, 3)
         assert_envelope(client.post("/api/v2/runtimes:update", headers=auth(),
                                     json={"image_identifier": [IMAGE]}), 400, 3)
+        credential = client.post("/api/v2/dockercredentials", headers=auth(), json={
+            "name": "c1", "server": "registry.example.com", "username": "u",
+            "password": "p"}).json()["id"]
         ok = client.post("/api/v2/runtimes/credential:set", headers=auth(),
-                         json={"runtime_identifier": IMAGE, "docker_credential_id": "c1"})
+                         json={"runtime_identifier": IMAGE, "docker_credential_id": credential})
         assert ok.status_code == 200 and ok.json() == {}
         assert_envelope(client.post("/api/v2/runtimes/credential:set", headers=auth(), json={
-            "runtime_identifier": "missing:1", "docker_credential_id": "c1"}), 404, 5)
+            "runtime_identifier": "missing:1", "docker_credential_id": credential}), 404, 5)

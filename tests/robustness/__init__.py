@@ -12,13 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockcml.core.contract import Operation
-from tests.helpers import RUNTIME, auth
+from tests.helpers import ADMIN_KEY, RUNTIME, auth
 
 ENVELOPE_KEYS = {"error", "code", "message", "details"}
 # Stands in for a path parameter no created resource answers (unimplemented operations).
 PLACEHOLDER = "zzzz-0000-zzzz-0000"
 BOUNDARY = "mockcml-robustness-boundary"
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
+# Ids in a world that are not its owner's data: public user ids, and workspace-level
+# objects a site administrator made for the sweep (copilot models).
+WORKSPACE_IDS = ("user_id", "username", "path", "metric_key", "copilot_model",
+                 "copilot_embedding_model")
 
 
 def check_envelope(response: Any) -> dict:
@@ -70,8 +74,7 @@ class World:
 
     def owned(self) -> set[str]:
         """Values that identify this world's data (never a user id: those are public)."""
-        return {v for k, v in self.ids.items()
-                if k not in ("user_id", "username", "path", "metric_key")}
+        return {v for k, v in self.ids.items() if k not in WORKSPACE_IDS}
 
     def value(self, name: str, path: str) -> str:
         """The real value of path parameter ``name`` (contract spelling) of route ``path``."""
@@ -149,4 +152,13 @@ def build_world(client: Any, key: str, username: str, *, running: bool = False) 
     ids["username"] = username
     ids["key_id"] = _ok(client.post(f"/api/v2/users/{username}/v2_keys", headers=h,
                                     json={"comments": f"{marker} key"}))["key_id"]
+    # Workspace-level objects only a site administrator creates, so that operations on
+    # them have a real id; skipped where the built-in admin key does not exist.
+    admin = auth(ADMIN_KEY)
+    for kind, path in (("copilot_model", "models"), ("copilot_embedding_model",
+                                                     "embedding_models")):
+        made = client.post(f"/api/v2/copilot/{path}", headers=admin,
+                           json={"provider": "Bedrock", "name": f"sweep-{uuid.uuid4().hex[:8]}"})
+        if made.status_code == 200:
+            ids[kind] = made.json()["id"]
     return world

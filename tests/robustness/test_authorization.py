@@ -45,7 +45,10 @@ OPERATIONS = load_contract().operations
 READ_ONLY = {"DownloadProjectFile", "ValidateAPIKey"}
 # Path parameters that must not be alice herself.
 OVERRIDES = {"AddProjectCollaborator": {"username": "frank"},
-             "DeleteProjectCollaborator": {"username": "carol"}}
+             "DeleteProjectCollaborator": {"username": "carol"},
+             "ReadWorkspaceSparkDefault": {"is_pushdown": "false"},
+             "ReadCMLSparkDefault": {"pushdown_enabled": "true", "raz_enabled": "false"},
+             "ListNewsFeeds": {"category": "all"}}
 # int64 path ids: a placeholder that is not a number is a 400 before any permission check.
 OVERRIDES.update({op: {"resource_group_id": "1"} for op in (
     "CreateAcceleratorNodeLabelGpuProfile", "UpdateAcceleratorNodeLabelGpuProfile",
@@ -82,6 +85,7 @@ def _bodies(w: World) -> dict[str, Callable[[], Any]]:
         "AddProjectCollaborator": lambda: {"permission": "write"},
         "CreateV2Key": lambda: {"comments": "another"},
         "ValidateAPIKey": lambda: {"audience": "API"},
+        "SendCopilotEvent": lambda: {"event_type": "chat_opened"},
         "CreateRegisteredModel": lambda: {
             "project_id": i["project"], "experiment_id": i["experiment"],
             "run_id": i["experiment_run"], "model_path": "model", "model_name": f"{m}-reg2"},
@@ -249,6 +253,18 @@ SITE_ADMIN_ONLY |= {
     "UpdateAcceleratorLabelsAdminConfig", "UpdateAcceleratorLabelsDefaultQuota",
     "CreateAcceleratorNodeLabelGpuProfile", "UpdateAcceleratorNodeLabelGpuProfile",
     "DeleteAcceleratorNodeLabelGpuProfile", "UpdateResourceGroup",
+}
+# Workspace administration of issue 13 (part B): repos, credentials, add-ons, copilot
+# models, usage views, diagnostics, spark and site settings.
+SITE_ADMIN_ONLY |= {
+    "ListRuntimeRepos", "CreateRuntimeRepo", "UpdateRuntimeRepo", "DeleteRuntimeRepo",
+    "LoadRuntimeAddonsUpload", "HandleCustomRuntimeUpload", "UpdateRuntimeAddonStatus",
+    "ListDockerCredentials", "CreateDockerCredential", "UpdateDockerCredential",
+    "DeleteDockerCredential", "CreateCopilotModel", "UpdateCopilotModel", "DeleteCopilotModel",
+    "CreateCopilotEmbeddingModel", "UpdateCopilotEmbeddingModel",
+    "DeleteCopilotEmbeddingModel", "ListUsage", "GetTimeSeries", "ListWorkloadExecutions",
+    "GenerateDiagBundle", "GetDiagBundleStatus", "DownloadDiagnosticsBundle",
+    "SetWorkspaceSparkDefault", "DisableEngines", "DashboardsArchive",
 }
 
 

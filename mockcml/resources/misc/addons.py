@@ -1,4 +1,5 @@
-"""The runtime add-on catalogue: fixed data, as a workspace ships it.
+"""The runtime add-on catalogue: fixed data, as a workspace ships it, and what a site
+administrator changed (status) or uploaded since (misc/addon_admin.py).
 
 Identifiers, components and display names follow the shapes a workspace lists
 (``hadoop-cli-7.3.1.0-1``, ``spark351-24.1-h1``, component ``Spark``/``HadoopCLI``/``Ozone``);
@@ -15,6 +16,7 @@ from sqlalchemy import literal, select, union_all
 from sqlmodel import Session
 
 from mockcml.kit.listing import Listing, Page, page, substring
+from mockcml.resources.misc.tables import RuntimeAddon
 
 # Add-ons a job, application or AMP may be configured with.
 USABLE = ("AVAILABLE", "DEPRECATED")
@@ -57,13 +59,15 @@ BY_IDENTIFIER = {addon.identifier: addon for addon in ADDONS}
 BY_ID = {addon.id: addon for addon in ADDONS}
 
 
-def usable(identifier: str) -> bool:
-    addon = BY_IDENTIFIER.get(identifier)
-    return addon is not None and addon.status in USABLE
+def usable(session: Session, identifier: str) -> bool:
+    row = session.execute(select(TABLE.c.status).where(TABLE.c.identifier == identifier)).first()
+    return row is not None and row[0] in USABLE
 
 
 def _rows():
-    """The catalogue as an SQL subquery, so that the shared listing code pages it."""
+    """The catalogue, with the workspace's changes and uploads, as an SQL subquery, so that
+    the shared listing code pages it. Deleted add-ons are not listed."""
+    changed = select(RuntimeAddon.id)
     selects = [
         select(
             literal(a.id).label("id"), literal(a.identifier).label("identifier"),
@@ -71,23 +75,27 @@ def _rows():
             literal(a.display_name).label("display_name"), literal(a.status).label("status"),
             literal(a.manageable).label("manageable"),
             literal(a.created_at).label("created_at"), literal(a.reason).label("reason"),
-        )
+        ).where(literal(a.id).not_in(changed))
         for a in ADDONS
     ]
-    return union_all(*selects).subquery("runtime_addons")
+    stored = select(RuntimeAddon.id, RuntimeAddon.identifier, RuntimeAddon.component,
+                    RuntimeAddon.display_name, RuntimeAddon.status, RuntimeAddon.manageable,
+                    RuntimeAddon.created_at, RuntimeAddon.reason)
+    every = union_all(*selects, stored).subquery("every_addon")
+    return select(every).where(every.c.status != "DELETED").subquery("runtime_addons_view")
 
 
-_TABLE = _rows()
+TABLE = _rows()
 _KEYS = ("identifier", "component", "display_name", "status")
 LISTING = Listing(
-    filters={key: substring(_TABLE.c[key]) for key in _KEYS},
+    filters={key: substring(TABLE.c[key]) for key in _KEYS},
     # The reference names no sort keys; [inferred] the filter keys, id and created_at sort.
-    sorts={**{key: _TABLE.c[key] for key in _KEYS}, "id": _TABLE.c.id,
-           "created_at": _TABLE.c.created_at},
-    tiebreak=_TABLE.c.id,
+    sorts={**{key: TABLE.c[key] for key in _KEYS}, "id": TABLE.c.id,
+           "created_at": TABLE.c.created_at},
+    tiebreak=TABLE.c.id,
     default_sort=(("id", False),),
 )
 
 
 def list_addons(session: Session, params: dict[str, Any]) -> Page:
-    return page(session, select(_TABLE.c.id), LISTING, params)
+    return page(session, select(*TABLE.c), LISTING, params, plain=True)

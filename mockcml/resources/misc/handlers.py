@@ -1,15 +1,14 @@
-"""HTTP side of the small operations: runtime add-ons, AMPs and run-as machine users."""
+"""HTTP side of the small operations: runtime add-ons, AMPs and run-as machine users
+(the administration ones are in admin_handlers.py)."""
 
 from __future__ import annotations
-
-from sqlalchemy import false, literal, select
 
 from mockcml.core.errors import InvalidArgument
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
-from mockcml.kit.listing import Listing, page, substring
+from mockcml.kit.sql import Row
 from mockcml.kit.wire import timestamp
-from mockcml.resources.misc import addons
+from mockcml.resources.misc import addons, machine_users
 from mockcml.resources.projects import service as projects
 from mockcml.resources.projects.access import require
 from mockcml.resources.projects.schemas import project_wire
@@ -20,18 +19,18 @@ def list_runtime_addons(call: Call) -> dict:
     # Every signed-in user may list the catalogue (jobs and applications pick from it).
     result = addons.list_addons(call.session, call.query)
     return {
-        "runtime_addons": [_addon_wire(addons.BY_ID[row[0]]) for row in result.rows],
+        "runtime_addons": [_addon_wire(row) for row in result.rows],
         "next_page_token": result.next_page_token,
     }
 
 
-def _addon_wire(addon: addons.Addon) -> dict:
+def _addon_wire(addon: Row) -> dict:
     return {
         "identifier": addon.identifier,
         "component": addon.component,
         "display_name": addon.display_name,
         "status": addon.status,
-        "manageable": addon.manageable,
+        "manageable": bool(addon.manageable),
         "created_at": timestamp(addon.created_at),
         "id": addon.id,
         "reason": addon.reason,
@@ -60,32 +59,18 @@ def create_amp(call: Call) -> dict:
         raise InvalidArgument(f"an AMP is created from git, not from template {template!r}")
     configure = body.get("configure_prototype_request") or {}
     for identifier in configure.get("runtime_addon_identifiers") or []:
-        if not addons.usable(identifier):
+        if not addons.usable(call.session, identifier):
             raise InvalidArgument(f"runtime add-on {identifier!r} is not available")
     project = projects.create_project(
         call.session, call.user, {**request, "template": template}, call.now)
     return project_wire(*projects.get_project_row(call.session, call.user, project.id))
 
 
-# Run-as machine users are not modelled by mockcml, so no project has any; the list is
-# empty but shaped, filtered and paged like every other listing. [inferred] The
-# reference names no filter or sort keys: the two fields of the entries are accepted.
-_NONE = (
-    select(literal(0).label("user_id"), literal("").label("user_name"))
-    .where(false()).subquery("machine_users")
-)
-_MACHINE_USERS = Listing(
-    filters={"user_id": substring(_NONE.c.user_id), "user_name": substring(_NONE.c.user_name)},
-    sorts={"user_id": _NONE.c.user_id, "user_name": _NONE.c.user_name},
-    tiebreak=_NONE.c.user_id,
-)
-
-
 @operation("ListAllRunAsMachineUserCollaborators")
 def list_machine_users(call: Call) -> dict:
-    require(call.session, call.user, call.path["project_id"], "view")
-    result = page(call.session, select(_NONE.c.user_id, _NONE.c.user_name), _MACHINE_USERS,
-                  call.query)
+    project_id = call.path["project_id"]
+    require(call.session, call.user, project_id, "view")
+    result = machine_users.list_machine_users(call.session, project_id, call.query)
     return {
         "run_as_machine_user_collaborators": [
             {"user_id": user_id, "user_name": user_name} for user_id, user_name in result.rows

@@ -1,5 +1,5 @@
 """Runtime administration: validate and register custom runtime images, change the status of
-runtimes, attach a docker credential. Site administrators only.
+runtimes, attach a docker credential (see resources/docker_credentials). Site administrators only.
 
 Validation is what a workspace can check without pulling the image: a well-formed image
 reference with a registry host and a tag, read as a Cloudera-style runtime name where it is
@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session
 
-from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied
+from mockcml.core.errors import InvalidArgument, PermissionDenied
+from mockcml.resources.docker_credentials.service import attach
 from mockcml.resources.runtimes.service import describe_image
 from mockcml.resources.runtimes.tables import Runtime
 
@@ -90,9 +91,6 @@ def set_status(session: Session, body: dict[str, Any]) -> int:
 
 
 def set_credential(session: Session, body: dict[str, Any]) -> None:
-    identifier = body.get("runtime_identifier") or ""
-    if session.get(Runtime, identifier) is None:
-        raise NotFound(f"runtime {identifier!r} not found")
-    if not body.get("docker_credential_id"):
-        raise InvalidArgument("docker_credential_id is required")
-    # Docker credentials are not modelled: the pairing is accepted and not stored.
+    """Pair a runtime with the docker credential that pulls its image (stored, replaced
+    when sent again, dropped when either side is deleted)."""
+    attach(session, body)

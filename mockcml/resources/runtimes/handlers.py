@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
+from mockcml.resources.docker_credentials.service import get_credential
 from mockcml.resources.runtimes import admin, service
 from mockcml.resources.runtimes.schemas import runtime_wire
 
@@ -19,6 +20,9 @@ def list_runtimes(call: Call) -> dict:
 @operation("ValidateCustomRuntime")
 def validate_custom_runtime(call: Call) -> dict:
     admin.require_admin(call.user)
+    if call.query.get("docker_credential_id"):
+        # The image would be pulled with this credential: it must exist.
+        get_credential(call.session, call.query["docker_credential_id"])
     return admin.validate(call.session, call.query.get("url") or "")
 
 

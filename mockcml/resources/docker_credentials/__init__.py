@@ -1,0 +1,1 @@
+"""Docker credentials: registry logins a workspace uses to pull custom runtime images."""

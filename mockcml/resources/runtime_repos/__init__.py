@@ -1,0 +1,1 @@
+"""Runtime repositories: catalogues of ML Runtimes a site administrator adds to a workspace."""
