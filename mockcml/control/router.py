@@ -351,3 +351,22 @@ async def journal_config(body: JournalConfig, mock: MockDep) -> dict:
 async def clear_journal(mock: MockDep) -> dict:
     mock.extras["journal"].clear()
     return {}
+
+
+# --- export -------------------------------------------------------------------------------
+
+@guarded.get("/export")
+async def export_state(request: Request, mock: MockDep,
+                       bundle: bool = False, files_dir: Annotated[str, Query(
+                           pattern=r"^[A-Za-z0-9._-]{1,100}$")] = "files"):  # noqa: ANN201
+    """The current state as a scenario YAML (``bundle``: JSON with the YAML and the bytes
+    of binary files, which the YAML names as ``source`` files under ``files_dir``)."""
+    from starlette.responses import JSONResponse, Response
+
+    from mockcml.control import export
+
+    result = await mock.db.run(export.export, mock, request.app, files_dir)
+    text, files = export.render(result, timestamp(mock.clock.now()), bundle)
+    if files is None:
+        return Response(text, media_type="application/yaml")
+    return JSONResponse({"scenario": text, "files": files, "skipped": result.skipped})
