@@ -198,8 +198,8 @@ class Reader:
                     key = metric["key"]
                     answer = self._try(
                         ws, f"metric {key} of experiment run {run['id']}",
-                        lambda k=key, r=run: self.source.get(
-                            f"{ebase}/runs/{_q(r['id'])}/metrics/{_q(k)}"), {})
+                        lambda k=key, r=run, b=ebase: self.source.get(
+                            f"{b}/runs/{_q(r['id'])}/metrics/{_q(k)}"), {})
                     history[key] = answer.get("metrics") or [metric]
                 run["_metrics"] = history
             experiment["_runs"] = runs
