@@ -9,6 +9,7 @@ backoff, and gives up after ``retries`` attempts with the server's own error mes
 from __future__ import annotations
 
 import email.utils
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -79,7 +80,7 @@ class HttpSource:
             "base_url": self.base, "timeout": timeout, "follow_redirects": True,
             "headers": {"authorization": f"Bearer {key}", "accept": "application/json",
                         "user-agent": "mockcml-capture"},
-            "verify": ca_bundle if ca_bundle else True,
+            "verify": trust(ca_bundle),
         }
         if proxy:
             options["proxy"] = proxy
@@ -151,6 +152,13 @@ class HttpSource:
 
     def now(self) -> float:
         return time.time()
+
+
+def trust(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    """What httpx verifies servers with: the system's store, or only the given bundle."""
+    if not ca_bundle:
+        return True
+    return ssl.create_default_context(cafile=ca_bundle)
 
 
 def paged(get: Callable[[str, dict[str, Any]], dict[str, Any]], path: str, items: str,

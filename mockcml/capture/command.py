@@ -86,8 +86,13 @@ def capture(args: argparse.Namespace) -> int:
                       max_file_bytes=args.max_file_bytes)
     progress = Progress(sys.stderr)
     try:
-        with HttpSource(args.url, args.key, proxy=args.proxy, ca_bundle=args.ca_bundle,
-                        retries=args.retries) as source:
+        source = HttpSource(args.url, args.key, proxy=args.proxy, ca_bundle=args.ca_bundle,
+                            retries=args.retries)
+    except (OSError, ValueError) as exc:  # an unreadable CA bundle, a malformed proxy URL
+        print(f"mockcml capture: {exc}", file=sys.stderr)
+        return 2
+    try:
+        with source:
             result = run_capture(source, options, admins=args.admin,
                                  files_dir=f"{output.stem}.files", progress=progress)
             stats = source.stats

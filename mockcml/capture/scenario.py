@@ -20,6 +20,7 @@ import json
 from typing import Any
 
 from mockcml.capture.reader import Workspace
+from mockcml.core.errors import InvalidArgument
 from mockcml.fixtures import schema
 from mockcml.kit.wire import parse_timestamp
 
@@ -127,7 +128,10 @@ class Converter:
             if admin:
                 entry["admin"] = True
             keys = []
-            for index, key in enumerate(user.get("keys") or [{}]):
+            # A key that works for the API comes first: "<username>-placeholder-key" is the
+            # one to use (expired keys and application-only keys come after it).
+            listed = sorted(user.get("keys") or [{}], key=lambda k: not self._works(k))
+            for index, key in enumerate(listed):
                 secret = key.get("key") or placeholder(username, index)
                 item: dict[str, Any] = {"key": secret}
                 audiences = key.get("audiences") or ["API"]
@@ -139,6 +143,15 @@ class Converter:
             entry["api_keys"] = keys
             out.append(entry)
         return out
+
+    def _works(self, key: dict[str, Any]) -> bool:
+        if "API" not in (key.get("audiences") or ["API"]):
+            return False
+        expiry = key.get("expiry_date")
+        try:
+            return not expiry or parse_timestamp(expiry) > self.now
+        except InvalidArgument:
+            return True
 
     def _user(self, short: dict[str, Any] | None) -> str | None:
         return (short or {}).get("username") or None
