@@ -22,7 +22,7 @@ from typing import Any
 from mockcml.capture.reader import Workspace
 from mockcml.core.errors import InvalidArgument
 from mockcml.fixtures import schema
-from mockcml.kit.wire import parse_timestamp
+from mockcml.kit.wire import parse_timestamp, timestamp
 
 REMAINING = 3600.0  # seconds an in-progress phase still lasts in the written scenario
 
@@ -68,6 +68,24 @@ def _put(out: dict[str, Any], name: str, value: Any, default: Any = None) -> Non
     if value is None or value == default or value in ("", [], {}):
         return
     out[name] = value
+
+
+TIME_FIELDS = {"created_at", "starting_at", "running_at", "finished_at", "start_time",
+               "end_time", "timestamp", "expiry_date"}
+
+
+def shift_times(value: Any, seconds: float) -> Any:
+    """Every time of a scenario moved by ``seconds`` (durations stay as they are)."""
+    if isinstance(value, list):
+        return [shift_times(v, seconds) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, inner in value.items():
+        if key in TIME_FIELDS and isinstance(inner, str) and inner:
+            inner = timestamp(parse_timestamp(inner) + seconds)
+        out[key] = shift_times(inner, seconds)
+    return out
 
 
 class Converter:

@@ -13,6 +13,7 @@ placeholder, since only digests are stored).
 from __future__ import annotations
 
 import base64
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from mockcml.capture import Result
 from mockcml.capture import capture as run_capture
 from mockcml.capture.client import SourceError, paged
 from mockcml.capture.reader import Options
+from mockcml.capture.scenario import shift_times
 from mockcml.capture.writer import dump
 from mockcml.core.auth import Caller, digest
 from mockcml.core.errors import ApiError
@@ -114,12 +116,23 @@ def _known_secrets(mock: Mock) -> dict[str, str]:
 
 
 def export(mock: Mock, app: Any, files_dir: str = "files") -> Result:
-    """The whole state, read in one unit of work (call through ``mock.db.run``)."""
+    """The whole state, read in one unit of work (call through ``mock.db.run``).
+
+    A mock clock moved ahead of real time would write times that a fresh server, whose
+    clock starts at real time, refuses as "in the future": the export then moves every time
+    back by the clock's lead, so ages (and what is in progress) stay as they were.
+    """
     mock.scheduler.catch_up()
     with mock.db.unit_of_work() as work:
         source = LocalSource(mock, app, work)
-        return run_capture(source, Options(runs=1_000_000, files=True,
-                                           max_file_bytes=1 << 62), files_dir=files_dir)
+        result = run_capture(source, Options(runs=1_000_000, files=True,
+                                             max_file_bytes=1 << 62), files_dir=files_dir)
+    lead = mock.clock.now() - time.time()
+    if lead > 0:
+        result.scenario = shift_times(result.scenario, -lead)
+        result.skipped.append(f"times moved back {lead:.0f}s: the mock clock was ahead of "
+                              "real time")
+    return result
 
 
 def render(result: Result, now: str, bundle: bool) -> tuple[str, dict[str, str] | None]:

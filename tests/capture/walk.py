@@ -13,8 +13,9 @@ from urllib.parse import quote
 
 import httpx
 
-# Fields that say nothing about the world: pagination cursors.
-VOLATILE = {"next_page_token"}
+# Fields that say nothing about the world: pagination cursors, and the address of the
+# server itself (a registered version names the workspace it was registered in).
+VOLATILE = {"next_page_token", "workspace_url"}
 
 
 def _clean(value: Any) -> Any:
