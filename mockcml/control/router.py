@@ -10,6 +10,7 @@ import secrets
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, StrictFloat, StrictInt, StrictStr
 
 from mockcml.control import durations
@@ -361,7 +362,7 @@ async def export_state(request: Request, mock: MockDep,
                            pattern=r"^[A-Za-z0-9._-]{1,100}$")] = "files"):  # noqa: ANN201
     """The current state as a scenario YAML (``bundle``: JSON with the YAML and the bytes
     of binary files, which the YAML names as ``source`` files under ``files_dir``)."""
-    from starlette.responses import JSONResponse, Response
+    from starlette.responses import JSONResponse
 
     from mockcml.control import export
 
@@ -370,3 +371,31 @@ async def export_state(request: Request, mock: MockDep,
     if files is None:
         return Response(text, media_type="application/yaml")
     return JSONResponse({"scenario": text, "files": files, "skipped": result.skipped})
+
+
+# --- dashboard --------------------------------------------------------------------------------
+# The page and its files are read-only, like the other GETs here; every button on it calls
+# the guarded controls above with the token typed into the page.
+
+@router.get("/ui", include_in_schema=False)
+async def dashboard() -> Response:
+    return await dashboard_asset("index.html")
+
+
+@router.get("/ui/{name}", include_in_schema=False)
+async def dashboard_asset(name: str) -> Response:
+    from mockcml.control import ui
+
+    found = ui.asset(name)
+    if found is None:
+        raise NotFound(f"no dashboard file {name!r}")
+    # no-store: a page left open picks up a new mockcml's files on reload.
+    return Response(found[0], media_type=found[1], headers={"cache-control": "no-store"})
+
+
+@router.get("/timeline")
+async def timeline(mock: MockDep) -> dict:
+    """Job runs, applications, builds and deployments through their phases, up to now."""
+    from mockcml.control.ui.timeline import timeline as read
+
+    return await mock.db.run(read, mock)
