@@ -66,7 +66,8 @@ class Reader:
         ws.runtimes = list(self.source.pages("/api/v2/runtimes", "runtimes"))
         ws.count("runtimes", len(ws.runtimes))
         projects = list(self.source.pages("/api/v2/projects", "projects",
-                                          {"include_all_projects": "true"}))
+                                          {"include_all_projects": "true",
+                                           "include_public_projects": "true"}))
         chosen = [p for p in projects if self._wanted(p)]
         if len(chosen) < len(projects):
             ws.skipped.append(f"{len(projects) - len(chosen)} projects not matching --project")

@@ -63,6 +63,22 @@ def test_capture_never_writes_a_real_key(demo, tmp_path):
     assert users["alice"]["api_keys"][1]["audiences"] == ["API", "Application"]
 
 
+def test_a_non_admin_captures_what_it_sees_and_is_not_made_admin(demo, tmp_path):
+    result = capture(source(demo, key="mallory-key"), Options())
+    names = sorted(p["name"] for p in result.scenario["projects"])
+    # Mallory's own project and the public and organization ones; never others' private ones.
+    assert {"mallory-notes", "nightly-reports", "etl-pipeline"} <= set(names)
+    assert "churn-model" not in names and "carol-scratch" not in names
+    users = {u["username"]: u for u in result.scenario["users"]}
+    assert not any(u.get("admin") for u in users.values())
+    # Not allowed to list other users' keys: one placeholder each, and the summary says so.
+    assert users["alice"]["api_keys"] == ["alice-placeholder-key"]
+    assert any("key details of" in s for s in result.skipped)
+    path = tmp_path / "mallory.yaml"
+    write(path, result.scenario)
+    assert check([str(path)], Settings(), datetime.now(UTC).timestamp())[1] == []
+
+
 def test_project_globs_and_run_limit(demo, tmp_path):
     result, _ = _capture(demo, tmp_path, projects=["churn-*", "bob/nightly-reports"], runs=1)
     names = [p["name"] for p in result.scenario["projects"]]
