@@ -209,3 +209,43 @@ def test_written_yaml_keeps_text_readable():
     assert text.startswith("# a header\n")
     assert "content: |\n" in text
     assert yaml.safe_load(text)["files"][0]["content"] == "print(1)\nprint(2)\n"
+
+
+class _Terminal:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_is_drawn_on_a_terminal_only(demo):
+    from mockcml.capture.command import Progress
+
+    for tty in (True, False):
+        stream = _Terminal(tty)
+        progress = Progress(stream)
+        capture(source(demo), Options(projects=["sandbox"]), progress=progress)
+        progress.done()
+        if tty:
+            assert "\rcapturing [" in stream.text and "project 1/1: sandbox" in stream.text
+            assert stream.text.endswith("\r")  # the line is wiped before the summary
+        else:
+            assert stream.text == ""
+
+
+def test_cli_exits_1_and_says_why_when_the_workspace_cannot_be_reached(tmp_path, capsys):
+    from mockcml.cli import main
+
+    out = tmp_path / "x.yaml"
+    code = main(["capture", "--url", "http://127.0.0.1:9", "--key", "k", "--retries", "0",
+                 "-o", str(out)])
+    assert code == 1
+    assert "ConnectError" in capsys.readouterr().err
+    assert not out.exists()
