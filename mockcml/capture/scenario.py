@@ -290,10 +290,13 @@ class Converter:
             # The stop was asked for a moment ago; it ends like any stop from loading on.
             out["running"] = _secs(self.now - (running or starting or created) - 1)
             return out
-        if starting is None and running is None and r.get("finished_at"):
-            # Ended before it started: the phases before the end were scheduling alone.
-            out["scheduling"] = _secs(_epoch(r["finished_at"]) - created)
-            out["starting"] = 0
+        finished = _epoch(r.get("finished_at"))
+        if finished is not None and running is None:
+            # Ended before it ran: the phases it never reached last no time at all (the
+            # format has no way to leave them out; their times equal the end). [inferred]
+            out.pop("starting_at", None)
+            out["scheduling"] = _secs((starting if starting is not None else finished) - created)
+            out["starting"] = _secs(finished - starting) if starting is not None else 0
             out["running"] = 0
             return out
         _put(out, "finished_at", r.get("finished_at"))

@@ -249,3 +249,28 @@ def test_cli_exits_1_and_says_why_when_the_workspace_cannot_be_reached(tmp_path,
     assert code == 1
     assert "ConnectError" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_run_that_failed_before_running_still_makes_a_valid_scenario(tmp_path):
+    from mockcml.capture.reader import Workspace
+    from mockcml.capture.scenario import Converter
+
+    job = {"id": "j1", "name": "j", "script": "a.py", "creator": {"username": "u"},
+           "_runs": [
+               {"id": "r1", "status": "ENGINE_FAILED", "created_at": "2026-01-01T00:00:00Z",
+                "starting_at": "2026-01-01T00:00:01Z", "finished_at": "2026-01-01T00:00:02Z"},
+               {"id": "r2", "status": "ENGINE_FAILED", "created_at": "2026-01-01T00:00:00Z",
+                "finished_at": "2026-01-01T00:00:05Z"}]}
+    project = {"id": "p1", "name": "p", "owner": {"username": "u"},
+               "default_engine_type": "legacy_engine", "_jobs": [job]}
+    ws = Workspace(now=datetime(2026, 2, 1, tzinfo=UTC).timestamp(),
+                   users=[{"id": 1, "username": "u", "name": "u", "email": ""}],
+                   projects=[project])
+    scenario = Converter(ws).scenario()
+    runs = scenario["projects"][0]["jobs"][0]["runs"]
+    assert runs[0] == {"id": "r1", "status": "failed", "created_at": "2026-01-01T00:00:00Z",
+                       "scheduling": 1, "starting": 1, "running": 0}
+    assert runs[1]["scheduling"] == 5
+    path = tmp_path / "s.yaml"
+    write(path, scenario)
+    assert check([str(path)], Settings(), datetime.now(UTC).timestamp())[1] == []
