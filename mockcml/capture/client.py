@@ -128,14 +128,14 @@ class HttpSource:
         response = self._send("GET", path, params)
         if response.status_code != 200:
             raise SourceError(response.status_code, _message(response), path)
-        return response.json()
+        return _json(response, path)
 
     def post_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """A read-only POST (ValidateAPIKey: who the key belongs to)."""
         response = self._send("POST", path, json=body)
         if response.status_code != 200:
             raise SourceError(response.status_code, _message(response), path)
-        return response.json()
+        return _json(response, path)
 
     def pages(self, path: str, items: str, params: dict[str, Any] | None = None
               ) -> Iterator[dict[str, Any]]:
@@ -174,6 +174,20 @@ def paged(get: Callable[[str, dict[str, Any]], dict[str, Any]], path: str, items
             return
         seen.add(token)
         query["page_token"] = token
+
+
+def _json(response: httpx.Response, path: str) -> dict[str, Any]:
+    """The answer's JSON object; anything else (a login page after a redirect, a proxy's
+    error page) is an error that says what came back."""
+    try:
+        body = response.json()
+    except ValueError:
+        kind = response.headers.get("content-type", "no content type")
+        raise SourceError(response.status_code, f"expected JSON, got {kind} from "
+                          f"{response.url}", path) from None
+    if not isinstance(body, dict):
+        raise SourceError(response.status_code, "expected a JSON object", path)
+    return body
 
 
 def _message(response: httpx.Response) -> str:

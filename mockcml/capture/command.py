@@ -101,13 +101,23 @@ def capture(args: argparse.Namespace) -> int:
         print(f"mockcml capture: {exc}", file=sys.stderr)
         return 1
     progress.done()
-    header = HEADER.format(url=args.url, when=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                           name=output.name)
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    header = HEADER.format(url=_without_credentials(args.url), when=when, name=output.name)
     written = write(output, result.scenario, header, result.binaries)
     print(f"wrote {written[0]} ({stats.calls} calls, {stats.retries} retried)")
     for line in result.summary():
         print(f"  {line}")
     return 0
+
+
+def _without_credentials(url: str) -> str:
+    """The URL for the file's header, without any user:password@ in it."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc)) if parts.netloc else url
 
 
 def export(args: argparse.Namespace) -> int:

@@ -274,3 +274,21 @@ def test_a_run_that_failed_before_running_still_makes_a_valid_scenario(tmp_path)
     path = tmp_path / "s.yaml"
     write(path, scenario)
     assert check([str(path)], Settings(), datetime.now(UTC).timestamp())[1] == []
+
+
+def test_an_html_answer_is_an_error_that_says_so():
+    import httpx
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html>sign in</html>", headers={"content-type": "text/html"})
+
+    with HttpSource("https://ml.example.invalid", "k", transport=httpx.MockTransport(handler)) as src:
+        with pytest.raises(SourceError, match="expected JSON, got text/html"):
+            src.get("/api/v2/runtimes")
+
+
+def test_the_header_never_carries_credentials_of_the_url():
+    from mockcml.capture.command import _without_credentials
+
+    assert _without_credentials("https://u:p@ml.example.com:8443/x") == "https://ml.example.com:8443/x"
+    assert _without_credentials("https://ml.example.com") == "https://ml.example.com"
