@@ -61,7 +61,7 @@ class Reader:
 
     def read(self) -> Workspace:
         ws = Workspace(now=self.source.now())
-        ws.me = self._whoami(ws)
+        ws.me = self._whoami()
         self.progress("runtimes")
         ws.runtimes = list(self.source.pages("/api/v2/runtimes", "runtimes"))
         ws.count("runtimes", len(ws.runtimes))
@@ -82,7 +82,7 @@ class Reader:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _whoami(self, ws: Workspace) -> str:
+    def _whoami(self) -> str:
         try:
             return self.source.post_json("/api/v2/auth/validate_key",
                                          {"audience": "API"}).get("username", "")

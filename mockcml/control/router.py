@@ -6,6 +6,7 @@ State-changing controls require the control token when one is configured
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from typing import Annotated, Any, Literal
 
@@ -367,7 +368,9 @@ async def export_state(request: Request, mock: MockDep,
     from mockcml.control import export
 
     result = await mock.db.run(export.export, mock, request.app, files_dir)
-    text, files = export.render(result, timestamp(mock.clock.now()), bundle)
+    # Writing YAML touches no database, but a big state takes a while: off the event loop.
+    text, files = await asyncio.to_thread(export.render, result, timestamp(mock.clock.now()),
+                                          bundle)
     if files is None:
         return Response(text, media_type="application/yaml")
     return JSONResponse({"scenario": text, "files": files, "skipped": result.skipped})
