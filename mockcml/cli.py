@@ -27,6 +27,18 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="check YAML fixtures and report every problem (exit 1 if any)")
     check.add_argument("paths", nargs="+", metavar="FILE",
                        help="fixture files or directories, combined in the order given")
+
+    from mockcml.capture.command import add_arguments
+
+    add_arguments(commands.add_parser(
+        "capture", help="read a CML workspace through API v2 and write it as a scenario"))
+    export = commands.add_parser(
+        "export", help="write the state of a running mockcml as a scenario")
+    export.add_argument("--url", default="http://127.0.0.1:8080",
+                        help="the running mockcml (default http://127.0.0.1:8080)")
+    export.add_argument("--control-token", metavar="TOKEN",
+                        help="its control token, if it has one (default: MOCKCML_CONTROL_TOKEN)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
     return parser
 
 
@@ -158,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "check":
         return check(args)
+    if args.command in ("capture", "export"):
+        from mockcml.capture import command
+
+        return getattr(command, args.command)(args)
     return 2
 
 

@@ -6,10 +6,12 @@ State-changing controls require the control token when one is configured
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, StrictFloat, StrictInt, StrictStr
 
 from mockcml.control import durations
@@ -351,3 +353,52 @@ async def journal_config(body: JournalConfig, mock: MockDep) -> dict:
 async def clear_journal(mock: MockDep) -> dict:
     mock.extras["journal"].clear()
     return {}
+
+
+# --- export -------------------------------------------------------------------------------
+
+@guarded.get("/export")
+async def export_state(request: Request, mock: MockDep,
+                       bundle: bool = False, files_dir: Annotated[str, Query(
+                           pattern=r"^[A-Za-z0-9._-]{1,100}$")] = "files"):  # noqa: ANN201
+    """The current state as a scenario YAML (``bundle``: JSON with the YAML and the bytes
+    of binary files, which the YAML names as ``source`` files under ``files_dir``)."""
+    from starlette.responses import JSONResponse
+
+    from mockcml.control import export
+
+    result = await mock.db.run(export.export, mock, request.app, files_dir)
+    # Writing YAML touches no database, but a big state takes a while: off the event loop.
+    text, files = await asyncio.to_thread(export.render, result, timestamp(mock.clock.now()),
+                                          bundle)
+    if files is None:
+        return Response(text, media_type="application/yaml")
+    return JSONResponse({"scenario": text, "files": files, "skipped": result.skipped})
+
+
+# --- dashboard --------------------------------------------------------------------------------
+# The page and its files are read-only, like the other GETs here; every button on it calls
+# the guarded controls above with the token typed into the page.
+
+@router.get("/ui", include_in_schema=False)
+async def dashboard() -> Response:
+    return await dashboard_asset("index.html")
+
+
+@router.get("/ui/{name}", include_in_schema=False)
+async def dashboard_asset(name: str) -> Response:
+    from mockcml.control import ui
+
+    found = ui.asset(name)
+    if found is None:
+        raise NotFound(f"no dashboard file {name!r}")
+    # no-store: a page left open picks up a new mockcml's files on reload.
+    return Response(found[0], media_type=found[1], headers={"cache-control": "no-store"})
+
+
+@router.get("/timeline")
+async def timeline(mock: MockDep) -> dict:
+    """Job runs, applications, builds and deployments through their phases, up to now."""
+    from mockcml.control.ui.timeline import timeline as read
+
+    return await mock.db.run(read, mock)
