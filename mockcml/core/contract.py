@@ -19,6 +19,11 @@ _HERE = Path(__file__).resolve().parent.parent
 _CANDIDATES = (_HERE / "openapi" / "swagger.json", _HERE.parent / "openapi" / "swagger.json")
 _PARAM = re.compile(r"\{([^}]+)\}")
 
+# Methods a route answers besides the contract's own, as the same operation. Cloudera's own
+# workbench MCP server uploads with PUT to the UploadFile route; the gateway evidently maps
+# it to UploadFile too (inferred: see docs/fidelity.md). Not part of the served contract.
+METHOD_ALIASES: dict[str, tuple[str, ...]] = {"UploadFile": ("PUT",)}
+
 
 def contract_path() -> Path:
     for candidate in _CANDIDATES:
