@@ -26,8 +26,8 @@ from mockcml.core.contract import METHOD_ALIASES, Operation
 from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import ApiError, InvalidArgument, Unimplemented, error_response, render
 from mockcml.core.intake import Body
-from mockcml.core.render import json_response
 from mockcml.core.registry import HANDLERS, after_commit, invoke
+from mockcml.core.render import json_response
 from mockcml.core.state import Mock
 from mockcml.kit.wire import camel, query_value
 
