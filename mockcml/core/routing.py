@@ -22,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, get_route_path, request_response
 
 from mockcml.core.auth import Caller, CallerKey, authenticate
-from mockcml.core.contract import METHOD_ALIASES, Operation
+from mockcml.core.contract import METHOD_ALIASES, Operation, decode_path
 from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import ApiError, InvalidArgument, Unimplemented, error_response, render
 from mockcml.core.intake import Body
@@ -43,7 +43,7 @@ class Call:
     db: UnitOfWork  # plain-SQL reads (kit.sql) without an ORM session
     user: Caller
     key: CallerKey
-    path: dict[str, str]
+    path: dict[str, Any]  # in the contract's types (core.contract.decode_path)
     query: dict[str, Any]
     body: dict[str, Any] | None
     request: Request
@@ -124,7 +124,8 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
         request.state.caller = user.username
         if body.error is not None:
             raise body.error
-        path = {name: request.path_params[name] for name in op.path_params.values()}
+        path = decode_path(op, {name: request.path_params[name]
+                                for name in op.path_params.values()})
         call = Call(
             op=op, mock=mock, db=work, user=user, key=key, path=path,
             query=_decode_query(op, request), body=_decode_json(op, body, mock, request),
