@@ -10,6 +10,7 @@ or lowerCamelCase, and an int64 may come as a number or a string.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -19,6 +20,7 @@ from mockcml.core.errors import InvalidArgument
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 UINT64 = (0, 2**64 - 1)
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
 _TRUE = {"1", "t", "T", "true", "TRUE", "True"}
 _FALSE = {"0", "f", "F", "false", "FALSE", "False"}
 
@@ -154,6 +156,10 @@ def query_value(kind: str, fmt: str | None, raw: str, name: str) -> Any:
         raise InvalidArgument(f"type mismatch, parameter: {name}, error: invalid boolean {raw!r}")
     if kind == "integer":
         try:
+            # strconv.ParseInt: ASCII digits and a sign only (int() would also take " 1",
+            # "1_0" and other scripts' digits).
+            if not _DECIMAL.fullmatch(raw):
+                raise ValueError(raw)
             number = int(raw)
         except ValueError:
             raise InvalidArgument(
