@@ -80,6 +80,7 @@ def _rows():
 _TABLE = _rows()
 _KEYS = ("identifier", "component", "display_name", "status")
 LISTING = Listing(
+    model="RuntimeAddon",
     filters={key: substring(_TABLE.c[key]) for key in _KEYS},
     # The reference names no sort keys; [inferred] the filter keys, id and created_at sort.
     sorts={**{key: _TABLE.c[key] for key in _KEYS}, "id": _TABLE.c.id,

@@ -75,6 +75,7 @@ _NONE = (
     .where(false()).subquery("machine_users")
 )
 _MACHINE_USERS = Listing(
+    model="RunAsMachineUserCollaborator",
     filters={"user_id": substring(_NONE.c.user_id), "user_name": substring(_NONE.c.user_name)},
     sorts={"user_id": _NONE.c.user_id, "user_name": _NONE.c.user_name},
     tiebreak=_NONE.c.user_id,

@@ -31,6 +31,7 @@ ENGINE_TYPES = ("ml_runtime", "legacy_engine")
 _MINE = Collaborator.__table__.alias("mine")
 
 PROJECT_LISTING = Listing(
+    model="Project",
     filters={
         "name": substring(Project.name),
         "description": substring(Project.description),
@@ -263,7 +264,9 @@ def delete_project(session: Session, project: Project) -> None:
 # --- collaborators ------------------------------------------------------------
 
 COLLABORATOR_LISTING = Listing(
-    filters={"username": substring(User.username), "permission": substring(Collaborator.permission)},
+    model="Collaborator",
+    filters={"username": substring(User.username), "permission": substring(Collaborator.permission),
+             **{k: substring(v) for k, v in user_keys("user", User).items()}},
     sorts={"username": User.username, "permission": Collaborator.permission},
     tiebreak=User.username,
     default_sort=(),
