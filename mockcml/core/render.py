@@ -42,23 +42,22 @@ class ResponseStyle:
         self.current = self.default
 
 
-def _empty(value: Any) -> bool:
-    # bool is an int: False and 0 are both zero values; 0.0 too.
-    return value is None or value == "" or value == [] or value == {} or \
-        (isinstance(value, (int, float)) and value == 0)
-
-
 def prune(value: Any) -> Any:
-    """``value`` without zero, empty and null fields, at every depth."""
+    """``value`` without zero, empty and null fields, at every depth.
+
+    JSON values only: for them falsiness is exactly "zero, empty or null" (``None``, ``""``,
+    ``0``, ``0.0``, ``False``, ``[]``, ``{}``), so one truth test decides.
+    """
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            item = prune(item)
-            if not _empty(item):
+            if isinstance(item, (dict, list)):
+                item = prune(item)
+            if item:
                 out[key] = item
         return out
     if isinstance(value, list):
-        return [prune(item) for item in value]
+        return [prune(item) if isinstance(item, (dict, list)) else item for item in value]
     return value
 
 
