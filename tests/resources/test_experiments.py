@@ -61,7 +61,6 @@ class TestCreate:
             {"tags": [{"key": "bad:key", "value": "v"}]},
             {"tags": [{"key": "a", "value": "v" * 5001}]},
             {"tags": [{"key": "a", "colour": "v"}]},
-            {"unknown_field": 1},
         ],
     )
     def test_invalid_input_is_400(self, api, project, fields):

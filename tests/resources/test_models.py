@@ -78,7 +78,6 @@ class TestCreate:
             {"auto_deploy_model": True},
             {"project_id": "another"},
             {"default_resources": {"cpu_millicores": "1"}},  # not a create field
-            {"unknown_field": 1},
         ],
     )
     def test_invalid_input_is_400_and_writes_nothing(self, api, project, fields):
