@@ -17,12 +17,14 @@ from mockcml.control.journal import Journal, JournalMiddleware
 from mockcml.control.router import guarded as guarded_router
 from mockcml.control.router import router as control_router
 from mockcml.control.snapshots import Snapshots
+from mockcml.control.unknown_fields import UnknownFields
 from mockcml.core import meta
 from mockcml.core.clock import Clock
 from mockcml.core.contract import load_contract
 from mockcml.core.db import Database
 from mockcml.core.errors import HTTP_TO_GRPC, ApiError, error_response, render
 from mockcml.core.intake import Intake, Limits
+from mockcml.core.render import ResponseStyle
 from mockcml.core.routing import ContractRouter
 from mockcml.core.state import Mock
 from mockcml.docs import document_routes
@@ -52,6 +54,8 @@ def build_mock(settings: Settings) -> Mock:
     mock.extras["journal"] = Journal(size=settings.journal_size,
                                      record_bodies=settings.journal_bodies)
     mock.extras["snapshots"] = Snapshots(mock)
+    mock.extras["unknown_fields"] = UnknownFields()
+    mock.extras["response_style"] = ResponseStyle(settings.response_style)
     return mock
 
 
@@ -132,10 +136,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _style(request: Request) -> str:
+    """The response style for errors raised outside the contract endpoint (no route, 405):
+    the mock's own controls under /_mock always answer in full."""
+    if request.url.path.startswith("/_mock"):
+        return "full"
+    return request.app.state.mock.extras["response_style"].current
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError):
-        return render(exc)
+    async def _api_error(request: Request, exc: ApiError):
+        return render(exc, _style(request))
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
@@ -146,16 +158,17 @@ def _install_error_handlers(app: FastAPI) -> None:
             message = f"method {request.method} is not allowed on {request.url.path}"
         else:
             message = str(exc.detail)
-        return error_response(code, message, exc.status_code, getattr(exc, "headers", None))
+        return error_response(code, message, exc.status_code, getattr(exc, "headers", None),
+                              _style(request))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError):
         return error_response(3, f"invalid request: {exc.errors()}")
 
     @app.exception_handler(Exception)
-    async def _crash(_request: Request, exc: Exception):
+    async def _crash(request: Request, exc: Exception):
         log.exception("unexpected error")
-        return error_response(13, "internal error")
+        return error_response(13, "internal error", style=_style(request))
 
 
 def __getattr__(name: str) -> FastAPI:

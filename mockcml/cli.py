@@ -22,6 +22,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--time-scale", type=float,
                        help="multiplier for simulated durations (0 = instant, 1 = real time)")
     serve.add_argument("--log-level", help="uvicorn log level")
+    serve.add_argument("--strict", action="store_true", default=None,
+                       help="refuse unknown request body fields with 400 (default: drop them "
+                       "like the real API, and record them at /_mock/unknown-fields)")
+    serve.add_argument("--response-style", choices=("full", "sparse"),
+                       help="full (default): every field; sparse: zero, empty and null fields "
+                       "left out, errors as {code, message}")
 
     check = commands.add_parser(
         "check", help="check YAML fixtures and report every problem (exit 1 if any)")
@@ -66,6 +72,7 @@ def _settings(args: argparse.Namespace):
         for key, value in {
             "host": args.host, "port": args.port, "fixtures": args.fixtures, "db": args.db,
             "time_scale": args.time_scale, "log_level": args.log_level,
+            "strict": args.strict, "response_style": args.response_style,
         }.items()
         if value is not None
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -49,6 +49,15 @@ class Settings(BaseSettings):
         False, description="Record request and response bodies in the journal."
     )
     log_level: str = Field("info", description="uvicorn and mockcml log level.")
+    strict: bool = Field(
+        False, description="Refuse unknown request body fields with 400 (code 3) instead of "
+        "dropping them as the real API does (they are recorded at /_mock/unknown-fields "
+        "either way).",
+    )
+    response_style: Literal["full", "sparse"] = Field(
+        "full", description="full: every field, errors as the whole runtimeError envelope; "
+        "sparse: zero, empty and null fields left out, errors as {code, message}.",
+    )
 
     # Limits on what slow or stalled clients can hold (core/intake.py, mockcml serve).
     max_body_bytes: int = Field(

@@ -22,6 +22,11 @@ Fixtures:
 Configuration, in the ini file or per test with ``@pytest.mark.mockcml(...)``:
 ``mockcml_fixtures`` (fixture files, relative to the rootdir), ``mockcml_time_scale``
 (default 0: runs finish at once) and ``mockcml_scope`` (session or module).
+
+Fidelity checks: ``mockcml.unknown_fields()`` lists the body fields a client sent that the
+real API would silently drop (assert it is empty); ``mockcml.response_style("sparse")`` (or
+``@pytest.mark.mockcml(response_style="sparse")``) makes this test's answers leave out zero
+values, as a proto3 JSON encoder may. Both are back to normal for the next test.
 """
 
 from __future__ import annotations
@@ -51,7 +56,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "mockcml(fixtures=[...], time_scale=0): configure the mockcml server")
+        "markers", "mockcml(fixtures=[...], time_scale=0, response_style='full'): configure "
+        "the mockcml server")
 
 
 class _Part:
@@ -168,6 +174,21 @@ class MockCML:
     def reset(self) -> None:
         self._control("POST", "/_mock/reset")
 
+    def unknown_fields(self, **filters: Any) -> list[dict]:
+        """Body fields sent that the contract does not define (operation_id, field, caller,
+        ...), oldest first; filter by ``operation_id`` or ``caller``."""
+        return self._control("GET", "/_mock/unknown-fields", params=filters)["unknown_fields"]
+
+    def clear_unknown_fields(self) -> None:
+        self._control("DELETE", "/_mock/unknown-fields")
+
+    def response_style(self, style: str | None = None) -> str:
+        """Set the response style for the rest of this test ("full" or "sparse") when
+        given; answer the one in force."""
+        if style is not None:
+            return self._control("PUT", "/_mock/response-style", json={"style": style})["style"]
+        return self._control("GET", "/_mock/response-style")["style"]
+
 
 def _is_testclient(http: Any) -> bool:
     return type(http).__name__ == "TestClient"
@@ -233,6 +254,9 @@ class MockServer:
         self.http.post(f"/_mock/snapshots/{self.BASELINE}/restore").raise_for_status()
         for path in ("/_mock/faults", "/_mock/journal"):
             self.http.delete(path).raise_for_status()
+        # A snapshot restores data, not what the previous test switched.
+        self.http.delete("/_mock/unknown-fields").raise_for_status()
+        self.http.put("/_mock/response-style", json={"style": "full"}).raise_for_status()
         return MockCML(self.url, self.http, _keys_from(self.fixtures))
 
     def stop(self) -> None:
@@ -298,7 +322,15 @@ def _mockcml_module_servers(request: pytest.FixtureRequest,
 def mockcml(request: pytest.FixtureRequest, _mockcml_module_servers: _Servers) -> MockCML:
     """A live mockcml, restored to its freshly seeded state for this test."""
     server = _mockcml_module_servers.get(_config(request), Path(str(request.config.rootpath)))
-    return server.handle()
+    return _styled(request, server.handle())
+
+
+def _styled(request: pytest.FixtureRequest, handle: MockCML) -> MockCML:
+    """Apply ``@pytest.mark.mockcml(response_style=...)`` to this test's handle."""
+    marker = request.node.get_closest_marker("mockcml")
+    if marker is not None and "response_style" in marker.kwargs:
+        handle.response_style(marker.kwargs["response_style"])
+    return handle
 
 
 @pytest.fixture
@@ -312,4 +344,4 @@ def mockcml_asgi(request: pytest.FixtureRequest) -> Iterator[MockCML]:
     fixtures, time_scale = _config(request)
     app = create_app(Settings(fixtures=list(fixtures), time_scale=time_scale))
     with TestClient(app, base_url="http://mockcml.test") as client:
-        yield MockCML("http://mockcml.test", client, _keys_from(fixtures))
+        yield _styled(request, MockCML("http://mockcml.test", client, _keys_from(fixtures)))

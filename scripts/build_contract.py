@@ -20,7 +20,12 @@ Choices worth knowing:
   have no documented body, so their success response carries no schema.
 * Every operation gets ``default -> runtimeError``, even the five the reference leaves without
   an error model, because the server's error envelope is the same everywhere.
-* Path parameters are strings: the reference gives them no other type.
+* Wire types are the real contract's: each parameter's type, format and ``required`` come
+  from the operation's ``param_types`` and each field's format from its model's
+  ``field_formats`` (``integer/int32``, ``boolean/boolean``, ``number/float`` ...), so that a
+  generated client converts exactly what a client generated from the real spec converts.
+  ``tests/contract/test_contract_structure.py`` diffs the served document against the
+  catalogue; the few additions it allows are listed in docs/fidelity.md.
 * Output is deterministic: paths and definitions are sorted, everything else keeps the
   reference's order, and the file ends with a newline.
 """
@@ -73,6 +78,22 @@ def schema_for(type_name: str, known: set[str]) -> dict[str, Any]:
     raise ValueError(f"unknown type in reference: {type_name!r}")
 
 
+def typed(spec: str) -> dict[str, Any]:
+    """A ``param_types`` / ``field_formats`` entry (``integer/int32``, ``string``,
+    ``array<integer/int32>``) as a schema: the real contract's type and format, verbatim."""
+    if spec.startswith("array<") and spec.endswith(">"):
+        return {"type": "array", "items": typed(spec[6:-1])}
+    kind, _, fmt = spec.partition("/")
+    return {"type": kind, "format": fmt} if fmt else {"type": kind}
+
+
+def field_schema(spec: dict, field: str, type_name: str, known: set[str]) -> dict[str, Any]:
+    formats = spec.get("field_formats", {})
+    if field in formats:
+        return typed(formats[field])
+    return schema_for(type_name, known)
+
+
 def known_names(reference: dict) -> set[str]:
     return set(reference["models"]) | set(reference["enums"])
 
@@ -84,7 +105,7 @@ def build_definitions(reference: dict) -> dict[str, Any]:
         model: dict[str, Any] = {"type": "object"}
         properties = {}
         for field, type_name in spec.get("fields", {}).items():
-            prop = schema_for(type_name, known)
+            prop = field_schema(spec, field, type_name, known)
             if field in spec.get("read_only", ()):
                 prop["readOnly"] = True
             note = text.field(name, field, type_name)
@@ -106,12 +127,12 @@ def build_definitions(reference: dict) -> dict[str, Any]:
 def build_parameters(op: dict, known: set[str]) -> list[dict[str, Any]]:
     """Path parameters in path order, then the body or form fields, then query parameters."""
     params = []
+    types = op.get("param_types", {})
     for param in op.get("path_params", []):
         name = param["name"] if isinstance(param, dict) else param
-        type_name = param.get("type", "string") if isinstance(param, dict) else "string"
         params.append(
             {"name": name, "description": text.path_param(op, name), "in": "path"}
-            | {"required": True, **schema_for(type_name, known)}
+            | {"required": True, **typed(types.get(name, {}).get("type", "string"))}
         )
     if op.get("body"):
         params.append(
@@ -125,8 +146,10 @@ def build_parameters(op: dict, known: set[str]) -> list[dict[str, Any]]:
         )
     for query in op.get("query_params", []):
         name, type_name = query["name"], query["type"]
+        declared = types.get(name, {})
+        schema = typed(declared["type"]) if "type" in declared else schema_for(type_name, known)
         param = {"name": name, "description": text.query_param(op, name, type_name)}
-        param |= {"in": "query", "required": False, **schema_for(type_name, known)}
+        param |= {"in": "query", "required": bool(declared.get("required")), **schema}
         if param["type"] == "array":
             param["collectionFormat"] = query.get("collection_format", "multi")
         params.append(param)

@@ -88,6 +88,8 @@ async def reset(mock: MockDep) -> dict:
     mock.clock.restore(0.0, None)
     await mock.db.run(reset_state, mock)
     mock.extras["faults"].clear()
+    mock.extras["unknown_fields"].clear()
+    mock.extras["response_style"].reset()
     await _save_clock(mock)
     return {"reset": True}
 
@@ -402,3 +404,43 @@ async def timeline(mock: MockDep) -> dict:
     from mockcml.control.ui.timeline import timeline as read
 
     return await mock.db.run(read, mock)
+# --- unknown body fields -------------------------------------------------------------------
+
+@router.get("/unknown-fields")
+async def unknown_fields(mock: MockDep, operation_id: str | None = None,
+                         caller: str | None = None) -> dict:
+    """Body fields that clients sent and the contract does not define (dropped, as the real
+    API drops them; a 400 with --strict), oldest first: operation, field path, caller."""
+    return {"unknown_fields": mock.extras["unknown_fields"].find(operation_id, caller),
+            "strict": mock.settings.strict}
+
+
+@guarded.delete("/unknown-fields")
+async def clear_unknown_fields(mock: MockDep) -> dict:
+    mock.extras["unknown_fields"].clear()
+    return {}
+
+
+# --- response style -------------------------------------------------------------------------
+
+def _style_out(mock: Mock) -> dict:
+    style = mock.extras["response_style"]
+    return {"style": style.current, "default": style.default}
+
+
+@router.get("/response-style")
+async def get_response_style(mock: MockDep) -> dict:
+    """How API answers are written: full (every field) or sparse (zero values left out,
+    errors as {code, message}); see core/render.py."""
+    return _style_out(mock)
+
+
+class StyleIn(BaseModel):
+    style: Literal["full", "sparse"]
+
+
+@guarded.put("/response-style")
+async def set_response_style(body: StyleIn, mock: MockDep) -> dict:
+    """Applies to every answer from now on; /_mock/reset goes back to the configured one."""
+    mock.extras["response_style"].set(body.style)
+    return _style_out(mock)

@@ -13,11 +13,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mockcml.kit.wire import query_value
+
 _HERE = Path(__file__).resolve().parent.parent
 # Installed wheels carry the contract inside the package; a source checkout has it at
 # the repository root.
 _CANDIDATES = (_HERE / "openapi" / "swagger.json", _HERE.parent / "openapi" / "swagger.json")
 _PARAM = re.compile(r"\{([^}]+)\}")
+
+# Methods a route answers besides the contract's own, as the same operation. Cloudera's own
+# workbench MCP server uploads with PUT to the UploadFile route; the gateway evidently maps
+# it to UploadFile too (inferred: see docs/fidelity.md). Not part of the served contract.
+METHOD_ALIASES: dict[str, tuple[str, ...]] = {"UploadFile": ("PUT",)}
 
 
 def contract_path() -> Path:
@@ -49,6 +56,8 @@ class Operation:
     response_model: str | None
     success_status: int
     bound_fields: dict[str, str] = field(default_factory=dict)  # python name -> body field
+    # python name -> (type, format) of every path parameter that is not a plain string
+    path_types: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     @property
     def route_key(self) -> tuple:
@@ -81,12 +90,15 @@ def _route(path: str) -> str:
 def _operation(path: str, method: str, spec: dict[str, Any]) -> Operation:
     query: dict[str, QueryParam] = {}
     path_params: dict[str, str] = {}
+    path_types: dict[str, tuple[str, str | None]] = {}
     body_model = None
     body_kind = "none"
     for param in spec.get("parameters", []):
         where = param["in"]
         if where == "path":
             path_params[param["name"]] = _python_name(param["name"])
+            if param.get("type", "string") != "string" or param.get("format"):
+                path_types[_python_name(param["name"])] = (param["type"], param.get("format"))
         elif where == "query":
             items = param.get("items", {})
             query[param["name"]] = QueryParam(
@@ -121,7 +133,24 @@ def _operation(path: str, method: str, spec: dict[str, Any]) -> Operation:
         response_model=ref.rsplit("/", 1)[-1] or None,
         success_status=success,
         bound_fields=bound,
+        path_types=path_types,
     )
+
+
+def decode_path(op: Operation, values: dict[str, str]) -> dict[str, Any]:
+    """Path values in their declared types, as grpc-gateway converts them before the call:
+    an integer parameter becomes an int, a ``string``/``int64`` one stays text but must be a
+    number. Anything else is 400 INVALID_ARGUMENT, whether or not the operation exists."""
+    if not op.path_types:
+        return values
+    out: dict[str, Any] = dict(values)
+    for name, (kind, fmt) in op.path_types.items():
+        if kind == "integer" or fmt in ("int32", "int64", "uint64"):
+            number = query_value("integer", fmt, values[name], name)
+            out[name] = number if kind == "integer" else values[name]
+        else:  # boolean or number path parameters: none in the contract today, but typed
+            out[name] = query_value(kind, fmt, values[name], name)
+    return out
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Every failure leaves the server as CML's ``runtimeError`` envelope:
 ``{"error": msg, "code": grpc_code, "message": msg, "details": []}`` with the HTTP
-status that grpc-gateway maps the gRPC code to.
+status that grpc-gateway maps the gRPC code to; in the sparse response style
+(core/render.py) as ``{"code": grpc_code, "message": msg}``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import JSONResponse
+
+from mockcml.core.render import FULL, error_body
 
 # grpc-gateway's runtime.HTTPStatusFromCode table.
 GRPC_TO_HTTP: dict[int, int] = {
@@ -100,16 +103,16 @@ class Unauthenticated(ApiError):
 
 
 def envelope(code: int, message: str) -> dict[str, Any]:
-    return {"error": message, "code": code, "message": message, "details": []}
+    return error_body(code, message, FULL)
 
 
 def error_response(
-    code: int, message: str, status: int | None = None, headers: dict[str, str] | None = None
+    code: int, message: str, status: int | None = None, headers: dict[str, str] | None = None,
+    style: str = FULL,
 ) -> JSONResponse:
-    return JSONResponse(
-        envelope(code, message), status_code=status or GRPC_TO_HTTP.get(code, 500), headers=headers
-    )
+    return JSONResponse(error_body(code, message, style),
+                        status_code=status or GRPC_TO_HTTP.get(code, 500), headers=headers)
 
 
-def render(exc: ApiError) -> JSONResponse:
-    return error_response(exc.code, exc.message, exc.status, exc.headers)
+def render(exc: ApiError, style: str = FULL) -> JSONResponse:
+    return error_response(exc.code, exc.message, exc.status, exc.headers, style)

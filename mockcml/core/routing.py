@@ -18,15 +18,16 @@ from typing import Any
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, get_route_path, request_response
 
 from mockcml.core.auth import Caller, CallerKey, authenticate
-from mockcml.core.contract import Operation
+from mockcml.core.contract import METHOD_ALIASES, Operation, decode_path
 from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import ApiError, InvalidArgument, Unimplemented, error_response, render
 from mockcml.core.intake import Body
 from mockcml.core.registry import HANDLERS, after_commit, invoke
+from mockcml.core.render import json_response
 from mockcml.core.state import Mock
 from mockcml.kit.wire import camel, query_value
 
@@ -42,7 +43,7 @@ class Call:
     db: UnitOfWork  # plain-SQL reads (kit.sql) without an ORM session
     user: Caller
     key: CallerKey
-    path: dict[str, str]
+    path: dict[str, Any]  # in the contract's types (core.contract.decode_path)
     query: dict[str, Any]
     body: dict[str, Any] | None
     request: Request
@@ -73,7 +74,7 @@ def _decode_query(op: Operation, request: Request) -> dict[str, Any]:
     return out
 
 
-def _decode_json(op: Operation, body: Body, mock: Mock) -> dict[str, Any] | None:
+def _decode_json(op: Operation, body: Body, mock: Mock, request: Request) -> dict[str, Any] | None:
     if op.body_kind == "multipart":
         return {"files": body.files}
     if op.body_kind != "json":
@@ -86,16 +87,28 @@ def _decode_json(op: Operation, body: Body, mock: Mock) -> dict[str, Any] | None
     # ValueError covers JSONDecodeError, bad UTF-8 and an integer of over 4300 digits.
     except (ValueError, RecursionError) as exc:
         raise InvalidArgument(f"invalid JSON body: {exc}") from None
+    if not op.body_model:
+        return {}
     try:
-        return mock.decoder.decode(op.body_model, value) if op.body_model else {}
+        decoded, unknown = mock.decoder.decode(op.body_model, value)
     except RecursionError:
         raise InvalidArgument("request body is nested too deeply") from None
+    if unknown:
+        # grpc-gateway drops unknown fields silently; the mock writes each one down so that a
+        # test can see what its client sent in vain (control/unknown_fields.py).
+        mock.extras["unknown_fields"].record(
+            op.operation_id, request.method, request.scope["path"], unknown,
+            request.state.caller, mock.clock.now())
+        if mock.settings.strict:
+            raise InvalidArgument(f"{op.body_model}: unknown field {unknown[0]!r}")
+    return decoded
 
 
-def _to_response(op: Operation, result: Any) -> Response:
+def _to_response(op: Operation, result: Any, style: str) -> Response:
+    """Every answer of a handler leaves through here, in the response style in force."""
     if isinstance(result, Response):
-        return result
-    return JSONResponse({} if result is None else result, status_code=op.success_status)
+        return result  # raw bytes (downloads): no style applies
+    return json_response({} if result is None else result, op.success_status, style)
 
 
 def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
@@ -111,10 +124,12 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
         request.state.caller = user.username
         if body.error is not None:
             raise body.error
-        path = {name: request.path_params[name] for name in op.path_params.values()}
+        path = decode_path(op, {name: request.path_params[name]
+                                for name in op.path_params.values()})
         call = Call(
             op=op, mock=mock, db=work, user=user, key=key, path=path,
-            query=_decode_query(op, request), body=_decode_json(op, body, mock), request=request,
+            query=_decode_query(op, request), body=_decode_json(op, body, mock, request),
+            request=request,
         )
         # Like grpc-gateway, the request is decoded before the method is looked up:
         # a malformed call to an unimplemented operation is still a 400.
@@ -126,7 +141,7 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
                 call.body[body_field] = path[name]
         result = invoke(call)
     after_commit(call)
-    return _to_response(op, result)
+    return _to_response(op, result, mock.extras["response_style"].current)
 
 
 def make_endpoint(op: Operation):  # noqa: ANN201
@@ -141,7 +156,8 @@ def make_endpoint(op: Operation):  # noqa: ANN201
             if fault.status is not None:
                 # A faulted call never reaches its handler: no state changes.
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
-                return error_response(fault.grpc_code, fault.message, fault.status, headers)
+                return error_response(fault.grpc_code, fault.message, fault.status, headers,
+                                      mock.extras["response_style"].current)
         try:
             # The only await that waits on the client, and no connection is held during it.
             body = await mock.intake.read(request, op.body_kind)
@@ -152,10 +168,11 @@ def make_endpoint(op: Operation):  # noqa: ANN201
                     return response
             return await mock.db.run(_serve, op, mock, request, body)
         except ApiError as exc:
-            return render(exc)
+            return render(exc, mock.extras["response_style"].current)
         except Exception:
             log.exception("unexpected error in %s", op.operation_id)
-            return error_response(13, "internal error")
+            return error_response(13, "internal error",
+                                  style=mock.extras["response_style"].current)
 
     endpoint.__name__ = op.operation_id
     return endpoint
@@ -193,7 +210,10 @@ class ContractRouter(BaseRoute):
         # named differently ({runtime_repo_id} for DELETE, {runtimerepo.id} for PATCH).
         shapes: dict[str, dict[str, Operation]] = {}
         for op in operations:
-            shapes.setdefault(_SHAPE.sub(r"{\2}", op.route), {})[op.method] = op
+            methods = shapes.setdefault(_SHAPE.sub(r"{\2}", op.route), {})
+            methods[op.method] = op
+            for alias in METHOD_ALIASES.get(op.operation_id, ()):
+                methods.setdefault(alias, op)  # a contract operation of that method wins
         self.routes: list[tuple[int, dict[str, Operation], dict[str, object]]] = []
         self.alone: list[str] = []  # each shape's own pattern, for method fallbacks
         alternatives = []

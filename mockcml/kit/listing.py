@@ -1,7 +1,11 @@
 """List operations: ``search_filter``, ``sort`` and keyset pagination, declared per resource.
 
 A resource describes its listing once (which filter keys and sort keys exist and the SQL
-expression behind each); ``page()`` turns the query string into a page. Page tokens carry
+expression behind each, and which wire model it lists); ``page()`` turns the query string
+into a page. ``search_filter`` accepts every scalar field of the listed model, as the real
+API does (its own example for ListJobRuns filters on ``id``): the declared keys first, then
+any other field matched against the column of that name in the listing's query; a key that
+is no field of the model is a 400 naming the fields. Page tokens carry
 the last row's sort values, so page k costs what page 1 costs, and a fingerprint of the
 filter and sort, so a token reused with other ones is rejected.
 """
@@ -14,11 +18,13 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, and_, false, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 
+from mockcml.core.contract import load_contract
 from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import InvalidArgument
 from mockcml.kit.sql import Row
@@ -73,9 +79,55 @@ class Listing:
     sorts: dict[str, ColumnElement]
     tiebreak: ColumnElement
     default_sort: Sequence[tuple[str, bool]] = field(default_factory=tuple)  # (key, descending)
+    model: str | None = None  # the wire model listed (Job, JobRun ...): its fields filter
 
 
-def parse_filter(listing: Listing, raw: str | None) -> list[ColumnElement[bool]]:
+@cache
+def scalar_fields(model: str) -> dict[str, tuple[str | None, str | None]]:
+    """Every scalar field of a contract model as (type, format): its own fields, enum fields,
+    and the fields of nested users (``creator.username``) as the spec's filter keys show."""
+    definitions = load_contract().definitions
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for name, schema in definitions[model].get("properties", {}).items():
+        target = schema.get("$ref", "").rsplit("/", 1)[-1]
+        if target and "enum" in definitions[target]:
+            out[name] = ("string", None)
+        elif target == "ShortUser":
+            for inner, inner_schema in definitions[target]["properties"].items():
+                out[f"{name}.{inner}"] = (inner_schema.get("type"), inner_schema.get("format"))
+        elif schema.get("type") in ("string", "integer", "number", "boolean"):
+            out[name] = (schema["type"], schema.get("format"))
+    return out
+
+
+def _column(query: Select | None, name: str) -> ColumnElement | None:
+    """The column of the listing's query that carries a field, by name (the listed table's
+    own columns come first in a select of several entities)."""
+    if query is None:
+        return None
+    for column in query.selected_columns:
+        if getattr(column, "name", None) == name:
+            return column
+    return None
+
+
+def _field_matcher(listing: Listing, key: str, query: Select | None) -> Matcher:
+    fields = scalar_fields(listing.model) if listing.model else {}
+    if key not in fields:
+        allowed = sorted(set(listing.filters) | set(fields))
+        where = f" of {listing.model}" if listing.model else ""
+        raise InvalidArgument(
+            f"search_filter: unknown key {key!r}: not a field{where}; allowed keys are {allowed}")
+    kind, fmt = fields[key]
+    column = _column(query, key)
+    if column is None or fmt == "date-time":
+        # A field mockcml derives when answering (or a time, stored as epoch seconds).
+        raise InvalidArgument(f"search_filter: mockcml cannot filter {listing.model} on {key!r}")
+    return boolean(column) if kind == "boolean" else substring(column)
+
+
+def parse_filter(listing: Listing, raw: str | None,
+                 query: Select | None = None) -> list[ColumnElement[bool]]:
     if raw is None or raw.strip() == "":
         return []
     try:
@@ -86,11 +138,7 @@ def parse_filter(listing: Listing, raw: str | None) -> list[ColumnElement[bool]]
         raise InvalidArgument("search_filter must be a JSON object")
     conditions = []
     for key, value in data.items():
-        matcher = listing.filters.get(key)
-        if matcher is None:
-            raise InvalidArgument(
-                f"search_filter: unknown key {key!r}, allowed keys are {sorted(listing.filters)}"
-            )
+        matcher = listing.filters.get(key) or _field_matcher(listing, key, query)
         if isinstance(value, (dict, list)) or value is None:
             raise InvalidArgument(f"search_filter: value of {key!r} must be a string")
         conditions.append(matcher(value))
@@ -192,7 +240,7 @@ def page(
     """
     search_filter = params.get("search_filter")
     sort = params.get("sort")
-    conditions = parse_filter(listing, search_filter)
+    conditions = parse_filter(listing, search_filter, query)
     order = [(listing.sorts[name], desc) for name, desc in parse_sort(listing, sort)]
     # Keyset comparisons must be total, so nullable sort values are coalesced; NOT NULL
     # columns are left bare so that an index on them can serve the order.

@@ -1,13 +1,16 @@
 """Decode request bodies and query strings the way grpc-gateway's protojson does.
 
-Bodies are checked against the contract's definitions: unknown fields, wrong types and
-unknown enum values are INVALID_ARGUMENT. Like protojson, a field may be named in
-snake_case or lowerCamelCase, and an int64 may come as a number or a string.
+Bodies are checked against the contract's definitions: wrong types and unknown enum values
+are INVALID_ARGUMENT. Unknown fields are dropped and reported back to the caller of
+``BodyDecoder.decode`` (grpc-gateway's decoder discards them; the routing layer records
+them, or refuses them in strict mode). Like protojson, a field may be named in snake_case
+or lowerCamelCase, and an int64 may come as a number or a string.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -17,6 +20,7 @@ from mockcml.core.errors import InvalidArgument
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 UINT64 = (0, 2**64 - 1)
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
 _TRUE = {"1", "t", "T", "true", "TRUE", "True"}
 _FALSE = {"0", "f", "F", "false", "FALSE", "False"}
 
@@ -41,10 +45,15 @@ class BodyDecoder:
             self._aliases[model] = table
         return self._aliases[model]
 
-    def decode(self, model: str, value: Any, where: str = "") -> dict[str, Any]:
-        return self._value({"$ref": f"#/definitions/{model}"}, value, where or model)
+    def decode(self, model: str, value: Any) -> tuple[dict[str, Any], list[str]]:
+        """The decoded body and the paths of the unknown fields it had (``description``,
+        ``recipients[0].bogus``), in the order sent; those fields are left out."""
+        unknown: list[str] = []
+        decoded = self._value({"$ref": f"#/definitions/{model}"}, value, model, unknown)
+        prefix = len(model) + 1
+        return decoded, [path[prefix:] for path in unknown]
 
-    def _value(self, schema: dict[str, Any], value: Any, where: str) -> Any:
+    def _value(self, schema: dict[str, Any], value: Any, where: str, unknown: list[str]) -> Any:
         if value is None:
             return None  # protojson treats null as "not set", for messages and enums too
         if "$ref" in schema:
@@ -52,23 +61,24 @@ class BodyDecoder:
             target = self.definitions[name]
             if "enum" in target:
                 return _enum(target["enum"], value, where)
-            return self._object(name, target, value, where)
+            return self._object(name, target, value, where, unknown)
         kind = schema.get("type")
         if kind == "object" and "additionalProperties" in schema:
             if not isinstance(value, dict):
                 raise InvalidArgument(f"{where}: expected an object")
             inner = schema["additionalProperties"]
-            return {str(k): self._value(inner, v, f"{where}.{k}") for k, v in value.items()}
+            return {str(k): self._value(inner, v, f"{where}.{k}", unknown) for k, v in value.items()}
         if kind == "array":
             if not isinstance(value, list):
                 raise InvalidArgument(f"{where}: expected an array")
-            return [self._value(schema.get("items", {}), v, f"{where}[{i}]") for i, v in
-                    enumerate(value)]
+            items = schema.get("items", {})
+            return [self._value(items, v, f"{where}[{i}]", unknown) for i, v in enumerate(value)]
         if "enum" in schema:
             return _enum(schema["enum"], value, where)
         return scalar(kind, schema.get("format"), value, where)
 
-    def _object(self, name: str, schema: dict[str, Any], value: Any, where: str) -> dict:
+    def _object(self, name: str, schema: dict[str, Any], value: Any, where: str,
+                unknown: list[str]) -> dict:
         if not isinstance(value, dict):
             raise InvalidArgument(f"{where}: expected an object")
         props = schema.get("properties", {})
@@ -77,8 +87,9 @@ class BodyDecoder:
         for key, item in value.items():
             field_name = aliases.get(key)
             if field_name is None:
-                raise InvalidArgument(f"{where}: unknown field {key!r}")
-            decoded = self._value(props[field_name], item, f"{where}.{field_name}")
+                unknown.append(f"{where}.{key}")  # dropped, as grpc-gateway's decoder does
+                continue
+            decoded = self._value(props[field_name], item, f"{where}.{field_name}", unknown)
             if decoded is not None:  # null is "not set": the field is left out, as protojson does
                 out[field_name] = decoded
         return out
@@ -145,6 +156,10 @@ def query_value(kind: str, fmt: str | None, raw: str, name: str) -> Any:
         raise InvalidArgument(f"type mismatch, parameter: {name}, error: invalid boolean {raw!r}")
     if kind == "integer":
         try:
+            # strconv.ParseInt: ASCII digits and a sign only (int() would also take " 1",
+            # "1_0" and other scripts' digits).
+            if not _DECIMAL.fullmatch(raw):
+                raise ValueError(raw)
             number = int(raw)
         except ValueError:
             raise InvalidArgument(

@@ -11,7 +11,10 @@ SAMPLE = {"path": "notebooks/analysis.ipynb"}
 
 def url_for(op: Operation) -> str:
     def fill(match: re.Match[str]) -> str:
-        return SAMPLE.get(match.group(1), "zzzz-0000-zzzz-0000")
+        name = match.group(1)
+        if name.replace(".", "_") in op.path_types:
+            return "987654"  # a typed (integer) parameter: a number no row has
+        return SAMPLE.get(name, "zzzz-0000-zzzz-0000")
 
     return re.sub(r"\{([^}]+)\}", fill, op.path)
 

@@ -81,8 +81,6 @@ class TestCreate:
             {"environment": {"MOCKCML_DURATION": "-1"}},
             {"environment": {"MOCKCML_STOPPING_DURATION": "inf"}},
             {"project_id": "another-project"},
-            {"status": "APPLICATION_RUNNING"},
-            {"unknown_field": 1},
         ],
     )
     def test_invalid_input_is_400_and_writes_nothing(self, api, project, fields):

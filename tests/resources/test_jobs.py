@@ -72,7 +72,6 @@ class TestCreate:
             {"parent_job_id": "nope"},
             {"runtime_identifier": ""},
             {"cpu": "lots"},
-            {"unknown_field": 1},
         ],
     )
     def test_invalid_input_is_400(self, api, project, fields):

@@ -131,7 +131,6 @@ class TestCreateAmp:
             ({}, {"runtime_addon_identifiers": ["spark999"]}),
             ({}, {"runtime_addon_identifiers": ["spark243-18-hf4"]}),  # disabled
             ({}, {"execute_amp_steps": "yes"}),
-            ({"colour": "red"}, None),
         ],
     )
     def test_invalid_input_is_400_and_creates_nothing(self, api, project, configure):

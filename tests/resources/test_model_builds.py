@@ -59,7 +59,6 @@ class TestCreate:
             {"auto_deployment_config": {"nvidia_gpus": -1}, "auto_deploy_model": True},
             {"auto_deployment_config": {"environment": {"MOCKCML_OUTCOME": "maybe"}},
              "auto_deploy_model": True},
-            {"colour": "blue"},
         ],
     )
     def test_invalid_input_is_400_and_writes_nothing(self, api, target, fields):

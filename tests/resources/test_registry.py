@@ -75,7 +75,7 @@ class TestRefused:
     @pytest.mark.parametrize(
         "fields",
         [{"tags": [{"key": "", "value": "x"}]}, {"tags": [{"value": "x"}]},
-         {"visibility": "SECRET"}, {"tags": "a=b"}, {"stage": "prod"}],
+         {"visibility": "SECRET"}, {"tags": "a=b"}],
     )
     def test_invalid_input_is_400_and_writes_nothing(self, api, project, fields):
         name = unique("model")

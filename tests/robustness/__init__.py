@@ -95,6 +95,8 @@ class World:
 
         def fill(match: re.Match[str]) -> str:
             name = match.group(1)
+            if name not in overrides and name.replace(".", "_") in op.path_types:
+                return "987654"  # an integer-typed parameter: a number that names nothing
             return overrides.get(name) or self.value(name, op.path)
 
         return re.sub(r"\{([^}]+)\}", fill, op.path)

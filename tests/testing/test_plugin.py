@@ -145,3 +145,45 @@ def test_every_control_through_the_plugin(tmp_path):
     result = _run_pytest(tmp_path, {"test_controls.py": EVERY_CONTROL})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+FIDELITY_CHECKS = """
+    import pytest
+
+    def _unknown_and_sparse(handle):
+        assert handle.unknown_fields() == []
+        handle.request("POST", "projects", json={"name": "p", "descripton": "typo"})
+        [entry] = handle.unknown_fields(operation_id="CreateProject")
+        assert entry["field"] == "descripton" and entry["caller"] == "admin"
+        assert handle.response_style() == "full"
+        assert handle.response_style("sparse") == "sparse"
+        project = handle.request("GET", "projects").json()["projects"][0]
+        assert "description" not in project
+
+    def test_live_handle(mockcml):
+        _unknown_and_sparse(mockcml)
+
+    def test_live_handle_starts_clean_again(mockcml):
+        # The previous test's report and style do not leak into this one.
+        _unknown_and_sparse(mockcml)
+        mockcml.clear_unknown_fields()
+        assert mockcml.unknown_fields() == []
+
+    def test_asgi_handle(mockcml_asgi):
+        _unknown_and_sparse(mockcml_asgi)
+
+    @pytest.mark.mockcml(response_style="sparse")
+    def test_marker_switches_the_style(mockcml):
+        assert mockcml.response_style() == "sparse"
+        assert set(mockcml.request("GET", "projects/none").json()) == {"code", "message"}
+
+    @pytest.mark.mockcml(response_style="sparse")
+    def test_marker_switches_the_style_in_process(mockcml_asgi):
+        assert mockcml_asgi.response_style() == "sparse"
+"""
+
+
+def test_unknown_fields_and_response_style_through_the_plugin(tmp_path):
+    result = _run_pytest(tmp_path, {"test_fidelity.py": FIDELITY_CHECKS}, "-p", "no:randomly")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 passed" in result.stdout

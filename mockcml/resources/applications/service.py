@@ -64,6 +64,7 @@ _READ_ONLY = ("id", "creator", "status", "created_at", "updated_at", "starting_a
 def listing(now: float) -> Listing:
     status = lifecycle.status_sql(now, Application)
     return Listing(
+        model="Application",
         filters={
             "bypass_authentication": boolean(Application.bypass_authentication),
             **{k: substring(v) for k, v in user_keys("creator", Creator).items()},

@@ -124,8 +124,11 @@ class _Sorts(dict):
 
 
 RUN_LISTING = Listing(
+    model="ExperimentRun",
     filters=_Filters({
         **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+        # The run's user is its creator (ExperimentRun.user on the wire).
+        **{k: substring(v) for k, v in user_keys("user", Creator).items()},
         "name": substring(ExperimentRun.name),
         "status": one_of(ExperimentRun.status, STATUS_NAMES),
     }),

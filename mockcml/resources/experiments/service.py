@@ -40,6 +40,7 @@ _USER_FILTERS = {
     **{k: substring(v) for k, v in user_keys("user", Creator).items()},
 }
 EXPERIMENT_LISTING = Listing(
+    model="Experiment",
     filters={
         "name": substring(Experiment.name),
         "artifact_location": substring(Experiment.artifact_location),

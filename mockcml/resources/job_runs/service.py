@@ -34,6 +34,7 @@ def listing(now: float) -> Listing:
     """ListJobRuns filters and sorts on the run's job fields and on the derived status."""
     status = engine.status_sql(now, JobRun)
     return Listing(
+        model="JobRun",
         filters={
             **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
             "description": substring(literal("")),  # runs have no description

@@ -27,6 +27,7 @@ JOB_TYPE = case(
 )
 _FILTERS = {
     **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+    **{k: substring(v) for k, v in user_keys("owner", Owner).items()},
     # Jobs have no description; the key is accepted and only matches an empty string.
     "description": substring(literal("")),
     "kernel": substring(Job.kernel),
@@ -36,6 +37,7 @@ _FILTERS = {
     "type": substring(JOB_TYPE),
 }
 JOB_LISTING = Listing(
+    model="Job",
     filters=_FILTERS,
     sorts={
         "created_at": Job.created_at, "updated_at": Job.updated_at,

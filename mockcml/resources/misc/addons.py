@@ -88,6 +88,7 @@ def _rows():
 TABLE = _rows()
 _KEYS = ("identifier", "component", "display_name", "status")
 LISTING = Listing(
+    model="RuntimeAddon",
     filters={key: substring(TABLE.c[key]) for key in _KEYS},
     # The reference names no sort keys; [inferred] the filter keys, id and created_at sort.
     sorts={**{key: TABLE.c[key] for key in _KEYS}, "id": TABLE.c.id,

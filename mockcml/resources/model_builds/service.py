@@ -31,6 +31,7 @@ def listing(now: float) -> Listing:
     """ListModelBuilds filters and sorts, with the status and times as of ``now``."""
     status = lifecycle.BUILD.status_sql(ModelBuild, now)
     return Listing(
+        model="ModelBuild",
         filters={
             "comment": substring(ModelBuild.comment),
             **{k: substring(v) for k, v in user_keys("creator", Creator).items()},

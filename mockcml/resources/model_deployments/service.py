@@ -34,6 +34,7 @@ def listing(now: float) -> Listing:
     status (cdswctl's values), the deployer and the times are accepted."""
     status = lc.DEPLOYMENT.status_sql(ModelDeployment, now)
     return Listing(
+        model="ModelDeployment",
         filters={
             "status": one_of(status, {v: v for v in lc.STATUSES}),
             **{k: substring(v) for k, v in user_keys("deployer", Creator).items()},

@@ -19,6 +19,7 @@ from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
 
 MODEL_LISTING = Listing(
+    model="Model",
     filters={
         "auth_enabled": boolean(Model.auth_enabled),
         **{k: substring(v) for k, v in user_keys("creator", Creator).items()},

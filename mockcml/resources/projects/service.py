@@ -31,6 +31,7 @@ ENGINE_TYPES = ("ml_runtime", "legacy_engine")
 _MINE = Collaborator.__table__.alias("mine")
 
 PROJECT_LISTING = Listing(
+    model="Project",
     filters={
         "name": substring(Project.name),
         "description": substring(Project.description),
@@ -119,8 +120,12 @@ def split_row(user: User, row: Row) -> tuple[Row, Row, Row, Access]:
 
 
 def list_projects(session: Session, user: User, params: dict[str, Any]) -> Page:
-    everything = bool(params.get("include_all_projects")) and user.is_admin
-    query = _listed(bool(params.get("include_public_projects")), everything)
+    include_all = bool(params.get("include_all_projects"))
+    everything = include_all and user.is_admin
+    # The spec: for a caller who is not a site admin, include_all_projects means what
+    # include_public_projects means.
+    include_public = bool(params.get("include_public_projects")) or include_all
+    query = _listed(include_public, everything)
     return page(session, query, PROJECT_LISTING, params, plain=True,
                 binds={"caller_id": user.id})
 
@@ -259,7 +264,9 @@ def delete_project(session: Session, project: Project) -> None:
 # --- collaborators ------------------------------------------------------------
 
 COLLABORATOR_LISTING = Listing(
-    filters={"username": substring(User.username), "permission": substring(Collaborator.permission)},
+    model="Collaborator",
+    filters={"username": substring(User.username), "permission": substring(Collaborator.permission),
+             **{k: substring(v) for k, v in user_keys("user", User).items()}},
     sorts={"username": User.username, "permission": Collaborator.permission},
     tiebreak=User.username,
     default_sort=(),

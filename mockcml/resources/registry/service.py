@@ -95,7 +95,10 @@ _COUNT = (select(func.count()).where(Version.model_id == Model.id)
 # (kernel, script, ... are copied from it); keys a model or version has no field for
 # are accepted and sort as empty strings, like the job listing's "description".
 MODEL_LISTING = Listing(
-    filters={"model_name": substring(Model.name), "creator_id": _equals(Creator.username)},
+    model="RegisteredModelDetails",
+    filters={"model_name": substring(Model.name), "creator_id": _equals(Creator.username),
+             "model_id": substring(Model.id),
+             **{k: substring(v) for k, v in user_keys("owner", Owner).items()}},
     sorts={
         "created_at": Model.created_at, "updated_at": Model.updated_at,
         **user_keys("creator", Creator), "description": Model.description,
@@ -109,7 +112,11 @@ MODEL_LISTING = Listing(
 
 def version_listing(now: float) -> Listing:
     return Listing(
-        filters={"version_number": _version_number, "creator_id": _equals(Creator.username)},
+        model="RegisteredModelVersion",
+        filters={"version_number": _version_number, "creator_id": _equals(Creator.username),
+                 "model_version_id": substring(Version.id),
+                 "status": substring(status_sql(now)),
+                 **{k: substring(v) for k, v in user_keys("user", Creator).items()}},
         sorts={
             "created_at": Version.created_at, "updated_at": Version.updated_at,
             **user_keys("creator", Creator), "description": Version.notes,

@@ -14,6 +14,7 @@ from mockcml.resources.runtimes.tables import Runtime
 RUNTIME_STATUSES = ("ENABLED", "DISABLED", "DEPRECATED")
 _KEYS = ("image_identifier", "editor", "kernel", "edition", "description", "full_version")
 RUNTIME_LISTING = Listing(
+    model="Runtime",
     filters={key: substring(getattr(Runtime, key)) for key in _KEYS},
     sorts={key: getattr(Runtime, key) for key in _KEYS},
     tiebreak=Runtime.image_identifier,

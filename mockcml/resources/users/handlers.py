@@ -26,7 +26,8 @@ def validate_api_key(call: Call) -> dict:
 @operation("GetShortUserByID")
 def get_short_user_by_id(call: Call) -> dict:
     # Any signed-in user may look a user up; ids are the users table's integers.
-    user = get_user_by_id(call.session, call.path["user_id"])
+    # The contract types user_id int32; the path arrives decoded (core.contract.decode_path).
+    user = get_user_by_id(call.session, str(call.path["user_id"]))
     if user is None:
         raise NotFound(f"user {call.path['user_id']!r} not found")
     return short_user(user)

@@ -3552,7 +3552,7 @@ class CMLServiceApi(object):
         >>> result = thread.get()
 
         :param days_finished: The days finished this request addresses. (required)
-        :type days_finished: str
+        :type days_finished: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _preload_content: if False, the urllib3.HTTPResponse object will
@@ -3582,7 +3582,7 @@ class CMLServiceApi(object):
         >>> result = thread.get()
 
         :param days_finished: The days finished this request addresses. (required)
-        :type days_finished: str
+        :type days_finished: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _return_http_data_only: response data without head status code
@@ -4254,7 +4254,7 @@ class CMLServiceApi(object):
         >>> result = thread.get()
 
         :param id: ID of the resource. (required)
-        :type id: str
+        :type id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _preload_content: if False, the urllib3.HTTPResponse object will
@@ -4284,7 +4284,7 @@ class CMLServiceApi(object):
         >>> result = thread.get()
 
         :param id: ID of the resource. (required)
-        :type id: str
+        :type id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _return_http_data_only: response data without head status code
@@ -6173,7 +6173,7 @@ class CMLServiceApi(object):
         >>> result = thread.get()
 
         :param runtime_repo_id: ID of the runtime repo. (required)
-        :type runtime_repo_id: str
+        :type runtime_repo_id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _preload_content: if False, the urllib3.HTTPResponse object will
@@ -6203,7 +6203,7 @@ class CMLServiceApi(object):
         >>> result = thread.get()
 
         :param runtime_repo_id: ID of the runtime repo. (required)
-        :type runtime_repo_id: str
+        :type runtime_repo_id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _return_http_data_only: response data without head status code
@@ -9833,7 +9833,7 @@ class CMLServiceApi(object):
         >>> result = thread.get()
 
         :param user_id: ID of the user. (required)
-        :type user_id: str
+        :type user_id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _preload_content: if False, the urllib3.HTTPResponse object will
@@ -9863,7 +9863,7 @@ class CMLServiceApi(object):
         >>> result = thread.get()
 
         :param user_id: ID of the user. (required)
-        :type user_id: str
+        :type user_id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _return_http_data_only: response data without head status code
@@ -20821,7 +20821,7 @@ class CMLServiceApi(object):
         :param body: Request payload (UpdateCpuProfileRequest). (required)
         :type body: UpdateCpuProfileRequest
         :param id: ID of the resource. (required)
-        :type id: str
+        :type id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _preload_content: if False, the urllib3.HTTPResponse object will
@@ -20853,7 +20853,7 @@ class CMLServiceApi(object):
         :param body: Request payload (UpdateCpuProfileRequest). (required)
         :type body: UpdateCpuProfileRequest
         :param id: ID of the resource. (required)
-        :type id: str
+        :type id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _return_http_data_only: response data without head status code
@@ -23041,7 +23041,7 @@ class CMLServiceApi(object):
         :param body: Request payload (RuntimeRepo). (required)
         :type body: RuntimeRepo
         :param runtimerepo_id: Identifies the runtimerepo; the value is written into the body field 'id'. (required)
-        :type runtimerepo_id: str
+        :type runtimerepo_id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _preload_content: if False, the urllib3.HTTPResponse object will
@@ -23073,7 +23073,7 @@ class CMLServiceApi(object):
         :param body: Request payload (RuntimeRepo). (required)
         :type body: RuntimeRepo
         :param runtimerepo_id: Identifies the runtimerepo; the value is written into the body field 'id'. (required)
-        :type runtimerepo_id: str
+        :type runtimerepo_id: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _return_http_data_only: response data without head status code
