@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, Field, StrictFloat, StrictInt, StrictStr
 
-from mockcml.control import durations
+from mockcml.lifecycle import durations
 from mockcml.control.journal import Filter
 from mockcml.core import meta
 from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated, error_response
