@@ -226,7 +226,9 @@ def _shift(bounds: list[float], index: int, now: float, kind: str,
     if late <= 0:
         return bounds
     clamps.append(Clamp(kind, late))
-    return [b - late for b in bounds]
+    shifted = [b - late for b in bounds]
+    shifted[index] = now  # exactly, whatever the rounding of the subtraction
+    return shifted
 
 
 def replay(start: float, lengths: Sequence[float], current: int | None, now: float,
