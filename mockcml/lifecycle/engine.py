@@ -27,6 +27,8 @@ from typing import Any
 
 from sqlalchemy import case, func, literal
 
+from mockcml.core.errors import FailedPrecondition
+
 
 @dataclass(frozen=True)
 class Phase:
@@ -158,6 +160,19 @@ class Lifecycle:
 
     def can_restart(self, status: str) -> bool:
         return status in self.restartable
+
+    def request_stop(self, row: Any, now: float, seconds: float, refused: str) -> bool:
+        """The ``:stop`` verb: True if ``row`` stops now; False if it is stopping already
+        (asking twice changes nothing); FAILED_PRECONDITION from any other status that
+        does not allow a stop, with ``refused`` (formatted with ``status``) as message."""
+        status = self.status_at(row, now)
+        assert self.stop is not None, f"{self.name} has no stop path"
+        if status == self.stop.stopping:
+            return False
+        if status not in self.stop.stoppable:
+            raise FailedPrecondition(refused.format(status=status))
+        self.stop_row(row, now, seconds)
+        return True
 
     def stop_row(self, row: Any, now: float, seconds: float) -> None:
         """Carry out the stop path at ``now``; ``seconds`` is the scaled stopping length.

@@ -261,14 +261,11 @@ def delete_app(session: Session, app: Application) -> None:
 
 def stop_app(session: Session, app: Application, now: float, settings: Settings) -> None:
     """STARTING or RUNNING goes to STOPPING now and STOPPED shortly after."""
-    status = APPLICATION.status_at(app, now)
-    if status == lifecycle.STOPPING:
-        return  # asking twice changes nothing
-    if status not in APPLICATION.stop.stoppable:
-        # Same answer as stopping a finished job run: FAILED_PRECONDITION. [inferred]
-        raise FailedPrecondition(f"application {app.id!r} is not running ({status})")
     stopping = stopping_seconds(jsonfield.load(app.environment), app.script_stopping, settings)
-    APPLICATION.stop_row(app, now, stopping * settings.time_scale)
+    # Same answer as stopping a finished job run: FAILED_PRECONDITION. [inferred]
+    if not APPLICATION.request_stop(app, now, stopping * settings.time_scale,
+                            f"application {app.id!r} is not running ({{status}})"):
+        return  # asking twice changes nothing
     app.updated_at = now
     session.add(app)
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import literal, select
 from sqlmodel import Session
 
-from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
+from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
@@ -146,13 +146,10 @@ def get_run_row(session: Session, job: Job, run_id: str) -> tuple[JobRun, User]:
 
 def stop_run(session: Session, run: JobRun, now: float, settings: Settings) -> None:
     """Any active phase goes to ENGINE_STOPPING now and ENGINE_STOPPED shortly after."""
-    status = JOB_RUN.status_at(run, now)
-    if status == lc.STOPPING:
-        return  # asking twice changes nothing
-    if status not in JOB_RUN.stop.stoppable:
-        raise FailedPrecondition(f"run {run.id!r} has already finished ({status})")
     # Phases the run never reached are forgotten; it is STOPPED once stopping is over.
-    JOB_RUN.stop_row(run, now, settings.stopping_seconds * settings.time_scale)
+    if not JOB_RUN.request_stop(run, now, settings.stopping_seconds * settings.time_scale,
+                        f"run {run.id!r} has already finished ({{status}})"):
+        return  # asking twice changes nothing
     run.message = "stopped by request"
     run.retry_at = None
     run.updated_at = now

@@ -152,13 +152,10 @@ def _stop_others(session: Session, model_id: str, keep: str, now: float,
 
 def stop_deployment(session: Session, deployment: ModelDeployment, now: float,
                     settings: Settings) -> None:
-    status = lc.DEPLOYMENT.status_at(deployment, now)
-    if status == lc.STOPPING:
-        return  # asking twice changes nothing
-    if status not in lc.DEPLOYMENT.stop.stoppable:
-        raise FailedPrecondition(f"deployment {deployment.id!r} is {status}; nothing to stop")
-    _stop(deployment, now, settings)
-    session.add(deployment)
+    stopping = engine.length(settings, lc.DEPLOYMENT.stop.seconds) * settings.time_scale
+    if lc.DEPLOYMENT.request_stop(deployment, now, stopping,
+                          f"deployment {deployment.id!r} is {{status}}; nothing to stop"):
+        session.add(deployment)
 
 
 def restart_deployment(session: Session, deployment: ModelDeployment, build: ModelBuild,
