@@ -57,6 +57,9 @@ class Settings(BaseSettings):
         5.0, ge=0, description="Default `deploying` phase of a model deployment.")
     deployment_stopping_seconds: float = Field(
         1.0, ge=0, description="Default `stopping` phase after a model deployment :stop.")
+    register_seconds: float = Field(
+        2.0, ge=0, description="Time a new registered model version spends REGISTERING while "
+        "its artifacts are copied.")
     default_outcome: str = Field(
         "succeeded", description="Outcome of a run with no script: succeeded, failed or timedout."
     )

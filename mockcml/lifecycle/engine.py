@@ -132,9 +132,11 @@ class Lifecycle:
         return self.initial
 
     def status_sql(self, table: Any, now: float) -> Any:
-        final = getattr(table, self.final)
-        if self.final_default is not None:
-            final = func.coalesce(final, self.final_default)
+        final = None  # only a lifecycle with a final phase has the final column
+        if any(status is None for _, status in self.checks):
+            final = getattr(table, self.final)
+            if self.final_default is not None:
+                final = func.coalesce(final, self.final_default)
         return case(
             *[(getattr(table, column) <= now, literal(status) if status else final)
               for column, status in self.checks],

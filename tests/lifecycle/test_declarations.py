@@ -23,10 +23,11 @@ from mockcml.resources.applications.lifecycle import APPLICATION
 from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.model_builds.lifecycle import BUILD
 from mockcml.resources.model_deployments.lifecycle import DEPLOYMENT
+from mockcml.resources.registry.service import VERSION
 from mockcml.settings import Settings
 
 DECLARED = {"job run": JOB_RUN, "application": APPLICATION, "model build": BUILD,
-            "model deployment": DEPLOYMENT}
+            "model deployment": DEPLOYMENT, "registered model version": VERSION}
 START = 100.0
 STOPPING = 1.5
 
@@ -135,7 +136,9 @@ def test_stop_path_goes_through_stopping(name):
 @pytest.mark.parametrize("name", sorted(DECLARED))
 def test_failure_outcomes_are_reachable_and_terminal(name):
     lc = DECLARED[name]
-    final = next(p for p in lc.phases if p.status is None)
+    final = next((p for p in lc.phases if p.status is None), None)
+    if final is None:
+        pytest.skip("no final phase: it cannot fail")
     moves = lc.transitions()
     reached = {target for targets in moves.values() for target in targets.values()}
     for outcome in final.outcomes:
