@@ -16,6 +16,12 @@ way through its life when the scenario is loaded.
 
 Columns must not decrease along the declared phases, so the latest phase reached is the
 current one; a phase the object will never reach has a NULL column.
+
+Adding a lifecycle: give the table one nullable float column per phase (plus
+``final_status`` if it ends in a planned outcome), declare a ``Lifecycle`` next to the
+resource (see ``resources/job_runs/lifecycle.py``), add each default length to Settings
+with a description, and plan new rows with ``plan``; ``tests/lifecycle/
+test_declarations.py`` checks a declaration listed there on every path it allows.
 """
 
 from __future__ import annotations

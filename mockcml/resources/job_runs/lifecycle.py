@@ -88,4 +88,5 @@ def plan(created_at: float, script: Script, scale: float, timeout: float = 0.0,
 
 
 def is_active(status: str) -> bool:
-    return status not in TERMINAL and status != UNKNOWN
+    """Scheduling, starting, running or stopping: the run has not finished."""
+    return status in JOB_RUN.stop.stoppable or status == STOPPING  # type: ignore[union-attr]
