@@ -131,10 +131,13 @@ def create_deployment(
     return deployment
 
 
+def _stopping(settings: Settings) -> float:
+    return engine.length(settings, lc.DEPLOYMENT.stop.seconds) * settings.time_scale
+
+
 def _stop(deployment: ModelDeployment, now: float, settings: Settings) -> None:
     """Phases the deployment never reached are forgotten (the declared stop path)."""
-    stopping = engine.length(settings, lc.DEPLOYMENT.stop.seconds) * settings.time_scale
-    lc.DEPLOYMENT.stop_row(deployment, now, stopping)
+    lc.DEPLOYMENT.stop_row(deployment, now, _stopping(settings))
 
 
 def _stop_others(session: Session, model_id: str, keep: str, now: float,
@@ -152,9 +155,8 @@ def _stop_others(session: Session, model_id: str, keep: str, now: float,
 
 def stop_deployment(session: Session, deployment: ModelDeployment, now: float,
                     settings: Settings) -> None:
-    stopping = engine.length(settings, lc.DEPLOYMENT.stop.seconds) * settings.time_scale
-    if lc.DEPLOYMENT.request_stop(deployment, now, stopping,
-                          f"deployment {deployment.id!r} is {{status}}; nothing to stop"):
+    refused = f"deployment {deployment.id!r} is {{status}}; nothing to stop"
+    if lc.DEPLOYMENT.request_stop(deployment, now, _stopping(settings), refused):
         session.add(deployment)
 
 
