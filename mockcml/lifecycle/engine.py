@@ -182,6 +182,11 @@ class Lifecycle:
         self.stop_row(row, now, seconds)
         return True
 
+    def stop_length(self, settings: Any) -> float:
+        """The default stopping length (a Settings field), scaled by the time scale."""
+        assert self.stop is not None, f"{self.name} has no stop path"
+        return length(settings, self.stop.seconds) * settings.time_scale
+
     def stop_row(self, row: Any, now: float, seconds: float) -> None:
         """Carry out the stop path at ``now``; ``seconds`` is the scaled stopping length.
         The caller has checked the status is ``stoppable``."""

@@ -147,7 +147,7 @@ def get_run_row(session: Session, job: Job, run_id: str) -> tuple[JobRun, User]:
 def stop_run(session: Session, run: JobRun, now: float, settings: Settings) -> None:
     """Any active phase goes to ENGINE_STOPPING now and ENGINE_STOPPED shortly after."""
     # Phases the run never reached are forgotten; it is STOPPED once stopping is over.
-    if not JOB_RUN.request_stop(run, now, settings.stopping_seconds * settings.time_scale,
+    if not JOB_RUN.request_stop(run, now, JOB_RUN.stop_length(settings),
                         f"run {run.id!r} has already finished ({{status}})"):
         return  # asking twice changes nothing
     run.message = "stopped by request"

@@ -16,7 +16,7 @@ from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, one_of, page, substring
 from mockcml.kit.users import Creator, user_keys
-from mockcml.lifecycle import engine, scripts
+from mockcml.lifecycle import scripts
 from mockcml.resources.model_builds.lifecycle import BUILD, BUILT
 from mockcml.resources.model_builds.tables import ModelBuild
 from mockcml.resources.model_deployments import lifecycle as lc
@@ -131,13 +131,9 @@ def create_deployment(
     return deployment
 
 
-def _stopping(settings: Settings) -> float:
-    return engine.length(settings, lc.DEPLOYMENT.stop.seconds) * settings.time_scale
-
-
 def _stop(deployment: ModelDeployment, now: float, settings: Settings) -> None:
     """Phases the deployment never reached are forgotten (the declared stop path)."""
-    lc.DEPLOYMENT.stop_row(deployment, now, _stopping(settings))
+    lc.DEPLOYMENT.stop_row(deployment, now, lc.DEPLOYMENT.stop_length(settings))
 
 
 def _stop_others(session: Session, model_id: str, keep: str, now: float,
@@ -156,7 +152,8 @@ def _stop_others(session: Session, model_id: str, keep: str, now: float,
 def stop_deployment(session: Session, deployment: ModelDeployment, now: float,
                     settings: Settings) -> None:
     refused = f"deployment {deployment.id!r} is {{status}}; nothing to stop"
-    if lc.DEPLOYMENT.request_stop(deployment, now, _stopping(settings), refused):
+    if lc.DEPLOYMENT.request_stop(deployment, now, lc.DEPLOYMENT.stop_length(settings),
+                                  refused):
         session.add(deployment)
 
 
