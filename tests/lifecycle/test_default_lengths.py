@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 
-from mockcml.app import create_app
 from mockcml.settings import Settings
 from tests.helpers import RUNTIME, auth, make_project, unique
-from tests.lifecycle.conftest import Clocked
+from tests.lifecycle.conftest import Clocked, clocked_with
 from tests.resources.test_models import builds_url, make_build, make_deployment, make_model
 
 LENGTHS = dict(app_starting_seconds=7, app_stopping_seconds=3, build_pending_seconds=2,
@@ -22,10 +20,8 @@ LENGTHS = dict(app_starting_seconds=7, app_stopping_seconds=3, build_pending_sec
 
 @pytest.fixture
 def configured() -> Iterator[Clocked]:
-    app = create_app(Settings(time_scale=1, **LENGTHS))
-    with TestClient(app, raise_server_exceptions=False) as client:
-        app.state.mock.clock.freeze()
-        yield Clocked(client=client, app=app)
+    with clocked_with(Settings(time_scale=1, **LENGTHS)) as clocked:
+        yield clocked
 
 
 def _status_after(clocked, url, seconds):
