@@ -38,6 +38,28 @@ class Settings(BaseSettings):
     starting_seconds: float = Field(2.0, ge=0, description="Default ENGINE_STARTING phase.")
     running_seconds: float = Field(10.0, ge=0, description="Default ENGINE_RUNNING phase.")
     stopping_seconds: float = Field(1.0, ge=0, description="Default ENGINE_STOPPING phase.")
+    # Default phase lengths of the other lifecycles (mock seconds, scaled by time_scale);
+    # a script (environment, comment, /_mock/outcomes, fixture) overrides each one.
+    app_starting_seconds: float = Field(
+        5.0, ge=0, description="Default APPLICATION_STARTING phase of an application start.")
+    app_stopping_seconds: float = Field(
+        2.0, ge=0, description="Default APPLICATION_STOPPING phase after an application :stop.")
+    build_pending_seconds: float = Field(
+        1.0, ge=0, description="Default `pending` phase of a model build.")
+    build_building_seconds: float = Field(
+        8.0, ge=0, description="Default build phase of a model build (status `queued`).")
+    build_pushing_seconds: float = Field(
+        2.0, ge=0, description="Default `pushing` phase of a model build that succeeds.")
+    deployment_pending_seconds: float = Field(
+        1.0, ge=0, description="Least `pending` phase of a model deployment (it also waits "
+        "for its build).")
+    deployment_deploying_seconds: float = Field(
+        5.0, ge=0, description="Default `deploying` phase of a model deployment.")
+    deployment_stopping_seconds: float = Field(
+        1.0, ge=0, description="Default `stopping` phase after a model deployment :stop.")
+    register_seconds: float = Field(
+        2.0, ge=0, description="Time a new registered model version spends REGISTERING while "
+        "its artifacts are copied.")
     default_outcome: str = Field(
         "succeeded", description="Outcome of a run with no script: succeeded, failed or timedout."
     )

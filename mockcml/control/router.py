@@ -14,14 +14,13 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, StrictFloat, StrictInt, StrictStr
 
-from mockcml.control import durations
 from mockcml.control.journal import Filter
 from mockcml.core import meta
 from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated, error_response
 from mockcml.core.registry import implemented
 from mockcml.core.state import Mock
 from mockcml.kit.wire import timestamp
-from mockcml.lifecycle import scripts
+from mockcml.lifecycle import durations, scripts
 
 
 async def _mock(request: Request) -> Mock:

@@ -13,8 +13,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Field, Session, SQLModel
 
-from mockcml.core.errors import InvalidArgument
-
 KINDS = ("job", "application", "model_build", "model_deployment")
 OUTCOMES = ("succeeded", "failed", "timedout")
 DURATIONS = ("scheduling", "starting", "running", "stopping")
@@ -27,19 +25,6 @@ class QueuedScript(SQLModel, table=True):
     kind: str = Field(index=True)
     target_id: str = Field(index=True)
     script: str = "{}"  # JSON: outcome, durations, message
-
-
-def env_seconds(env: dict[str, str], name: str) -> float | None:
-    """A duration scripted through a ``MOCKCML_*`` environment variable, if present."""
-    if name not in env:
-        return None
-    try:
-        value = float(env[name])
-    except ValueError:
-        raise InvalidArgument(f"environment {name} must be a number of seconds") from None
-    if not 0 <= value < float("inf"):
-        raise InvalidArgument(f"environment {name} must be a finite, non-negative number")
-    return value
 
 
 def queue(session: Session, kind: str, target_id: str, script: dict[str, Any],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -51,9 +52,16 @@ class Clocked:
             "job_runs"]
 
 
-@pytest.fixture
-def clocked() -> Iterator[Clocked]:
-    app = create_app(Settings(time_scale=1, **PHASES))
+@contextmanager
+def clocked_with(settings: Settings) -> Iterator[Clocked]:
+    """An in-process mock on ``settings`` whose clock is frozen until a test moves it."""
+    app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as client:
         app.state.mock.clock.freeze()
         yield Clocked(client=client, app=app)
+
+
+@pytest.fixture
+def clocked() -> Iterator[Clocked]:
+    with clocked_with(Settings(time_scale=1, **PHASES)) as clocked:
+        yield clocked

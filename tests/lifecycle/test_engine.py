@@ -1,14 +1,17 @@
-"""The lifecycle as data: plans and statuses, without HTTP."""
+"""The job-run lifecycle as data: plans and statuses, without HTTP."""
 
 from __future__ import annotations
 
-from mockcml.lifecycle import engine
-from mockcml.lifecycle.engine import Script, plan, status_at
+from types import SimpleNamespace
+
+from mockcml.resources.job_runs import lifecycle as engine
+from mockcml.resources.job_runs.lifecycle import JOB_RUN, Script, plan
 
 
 def _status(p, now, stop_at=None):
-    return status_at(now, starting_at=p.starting_at, running_at=p.running_at,
-                     finished_at=p.finished_at, stop_at=stop_at, final_status=p.final_status)
+    row = SimpleNamespace(starting_at=p.starting_at, running_at=p.running_at,
+                          finished_at=p.finished_at, stop_at=stop_at, final_status=p.final_status)
+    return JOB_RUN.status_at(row, now)
 
 
 def test_happy_path_phases_in_order():

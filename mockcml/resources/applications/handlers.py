@@ -34,7 +34,7 @@ def create_application(call: Call) -> dict:
     project, _ = require(call.session, call.user, call.path["project_id"], "write")
     now = call.now
     app = service.create_app(call.session, call.user, project, call.body or {}, now,
-                             call.mock.settings.time_scale)
+                             call.mock.settings)
     return app_wire(app, call.user, now)
 
 
@@ -57,7 +57,7 @@ def delete_application(call: Call) -> dict:
 def stop_application(call: Call) -> dict:
     _, app, creator = _row(call, "write")
     now = call.now
-    service.stop_app(call.session, app, now, call.mock.settings.time_scale)
+    service.stop_app(call.session, app, now, call.mock.settings)
     return app_wire(app, creator, now)
 
 
@@ -65,5 +65,5 @@ def stop_application(call: Call) -> dict:
 def restart_application(call: Call) -> dict:
     _, app, creator = _row(call, "write")
     now = call.now
-    service.restart_app(call.session, app, now, call.mock.settings.time_scale)
+    service.restart_app(call.session, app, now, call.mock.settings)
     return app_wire(app, creator, now)

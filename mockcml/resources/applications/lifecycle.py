@@ -1,10 +1,8 @@
-"""The application lifecycle as data.
+"""The application lifecycle, declared for the engine (``mockcml.lifecycle.engine``).
 
-Like a job run (mockcml/lifecycle/engine.py), an application stores facts, not a
-status: when its current start began, when it is planned to reach RUNNING, when a
-stop was asked for, and when and how it ends (stopped or failed). ``status_at(now)``
-reads the status off those facts and ``status_sql(now)`` is the same function in SQL
-for ``search_filter`` and ``sort``. A restart replaces the facts with a new start.
+An application stores the facts of its current start: when it began, when it is planned
+to reach RUNNING, when a stop was asked for, and when and how it ends (stopped or
+failed). A restart replaces the facts with a new start.
 
     create / :restart --> STARTING --> RUNNING
                               |           |
@@ -19,27 +17,16 @@ The reference gives the enum and the timestamps; the transitions are [inferred].
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, literal
+from mockcml.lifecycle import engine
+from mockcml.lifecycle.engine import Lifecycle, Phase, Stop
 
 UNKNOWN = "APPLICATION_UNKNOWN"
 STARTING, RUNNING = "APPLICATION_STARTING", "APPLICATION_RUNNING"
 STOPPING, STOPPED = "APPLICATION_STOPPING", "APPLICATION_STOPPED"
 FAILED = "APPLICATION_FAILED"
 
-# Default phase lengths in mock seconds, multiplied by settings.time_scale.
-STARTING_SECONDS = 5.0
-STOPPING_SECONDS = 2.0
-
-# Every move the simulation makes; ":stop" and ":restart" are the API's verbs.
-TRANSITIONS: dict[str, dict[str, str]] = {
-    STARTING: {"started": RUNNING, "crashed": FAILED, ":stop": STOPPING, ":restart": STARTING},
-    RUNNING: {"crashed": FAILED, ":stop": STOPPING, ":restart": STARTING},
-    STOPPING: {"stopped": STOPPED},
-    STOPPED: {":restart": STARTING},
-    FAILED: {":restart": STARTING},
-    UNKNOWN: {":restart": STARTING},
-}
 TERMINAL = (STOPPED, FAILED)
 OUTCOMES = ("running", "failed")
 # ListApplications filters statuses by these lower-case names (reference value set).
@@ -48,9 +35,26 @@ FILTER_NAMES = {
     "failed": FAILED,
 }
 
+APPLICATION = Lifecycle(
+    name="application",
+    initial=UNKNOWN,
+    phases=(Phase(STARTING, "starting_at"), Phase(RUNNING, "running_at", optional=True),
+            Phase(None, "stopped_at", outcomes=(FAILED,))),  # or stopped by :stop
+    terminal=TERMINAL,
+    final_default=STOPPED,
+    lengths={"starting": "app_starting_seconds"},
+    stop=Stop(at="stop_at", ends="stopped_at", stopping=STOPPING, stoppable=(STARTING, RUNNING),
+              seconds="app_stopping_seconds", forget=("running_at",), stopped=STOPPED),
+    restartable=(UNKNOWN, STARTING, RUNNING, STOPPED, FAILED),
+)
 
-def allows(status: str, verb: str) -> bool:
-    return verb in TRANSITIONS.get(status, {})
+# Every move of the simulation; ":stop" and ":restart" are the API's verbs.
+TRANSITIONS = APPLICATION.transitions()
+allows = APPLICATION.allows
+
+# The default phase lengths (mock seconds), whose home is Settings.
+STARTING_SECONDS = engine.length(None, "app_starting_seconds")
+STOPPING_SECONDS = engine.length(None, "app_stopping_seconds")
 
 
 @dataclass(frozen=True)
@@ -74,39 +78,13 @@ class Plan:
 
 def plan(started: float, script: Script, scale: float) -> Plan:
     """The facts of a new start beginning at ``started``."""
-    up = started + script.starting * scale
     if script.outcome != "failed":
-        return Plan(started, up, None, None)
+        return Plan(*engine.plan(started, (script.starting,), scale), None, None)
     if script.running is None:
-        return Plan(started, None, up, FAILED)
-    return Plan(started, up, up + script.running * scale, FAILED)
+        _, failed = engine.plan(started, (script.starting,), scale)
+        return Plan(started, None, failed, FAILED)
+    return Plan(*engine.plan(started, (script.starting, script.running), scale), FAILED)
 
 
-def status_at(now: float, *, starting_at: float, running_at: float | None,
-              stop_at: float | None, stopped_at: float | None,
-              final_status: str | None) -> str:
-    if stopped_at is not None and now >= stopped_at:
-        return final_status or STOPPED
-    if stop_at is not None and now >= stop_at:
-        return STOPPING
-    if running_at is not None and now >= running_at:
-        return RUNNING
-    if now >= starting_at:
-        return STARTING
-    return UNKNOWN
-
-
-def status_sql(now: float, table):  # noqa: ANN001 - the Application table
-    return case(
-        (table.stopped_at <= now, func.coalesce(table.final_status, STOPPED)),
-        (table.stop_at <= now, literal(STOPPING)),
-        (table.running_at <= now, literal(RUNNING)),
-        (table.starting_at <= now, literal(STARTING)),
-        else_=literal(UNKNOWN),
-    )
-
-
-def status_of(app, now: float) -> str:  # noqa: ANN001 - anything with the fact columns
-    return status_at(now, starting_at=app.starting_at, running_at=app.running_at,
-                     stop_at=app.stop_at, stopped_at=app.stopped_at,
-                     final_status=app.final_status)
+def status_of(app: Any, now: float) -> str:
+    return APPLICATION.status_at(app, now)

@@ -6,10 +6,11 @@ each time the app starts (create and ``:restart``) or stops, so a PATCH of the
 environment takes effect at the next restart:
 
   MOCKCML_OUTCOME             ``running`` (the default) or ``failed``
-  MOCKCML_STARTING_DURATION   seconds in APPLICATION_STARTING (default 5)
+  MOCKCML_STARTING_DURATION   seconds in APPLICATION_STARTING (default: settings)
   MOCKCML_DURATION            with ``failed``: seconds in APPLICATION_RUNNING before the
                               crash; without it the start itself fails (STARTING -> FAILED)
-  MOCKCML_STOPPING_DURATION   seconds in APPLICATION_STOPPING after ``:stop`` (default 2)
+  MOCKCML_STOPPING_DURATION   seconds in APPLICATION_STOPPING after ``:stop`` (default:
+                              settings)
 
 All durations are mock seconds, multiplied by the server's time scale. A bad value is
 INVALID_ARGUMENT on create and update.
@@ -36,12 +37,14 @@ from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
 from mockcml.kit.users import Creator, user_keys
-from mockcml.lifecycle import scripts
+from mockcml.lifecycle import durations, engine, scripts
 from mockcml.resources.applications import lifecycle
+from mockcml.resources.applications.lifecycle import APPLICATION
 from mockcml.resources.applications.tables import Application
 from mockcml.resources.jobs.service import KERNELS
 from mockcml.resources.projects.tables import Project
 from mockcml.resources.users.tables import User
+from mockcml.settings import Settings
 
 ENV_OUTCOME = "MOCKCML_OUTCOME"
 ENV_DURATION = "MOCKCML_DURATION"
@@ -62,7 +65,7 @@ _READ_ONLY = ("id", "creator", "status", "created_at", "updated_at", "starting_a
 
 
 def listing(now: float) -> Listing:
-    status = lifecycle.status_sql(now, Application)
+    status = APPLICATION.status_sql(Application, now)
     return Listing(
         model="Application",
         filters={
@@ -111,16 +114,21 @@ def get_row(session: Session, project_id: str, app_id: str) -> tuple[Application
 _QUEUED_OUTCOMES = {"succeeded": "running", "failed": "failed", "timedout": "failed"}
 
 
-def script_for(env: dict[str, str], queued: dict[str, Any] | None = None) -> lifecycle.Script:
+def _env_seconds(env: dict[str, str], name: str) -> float | None:
+    return durations.scripted(env, name, f"environment {name}")
+
+
+def script_for(env: dict[str, str], queued: dict[str, Any] | None = None,
+               settings: Settings | None = None) -> lifecycle.Script:
     """The environment wins over a queued script, which wins over the defaults."""
     queued = queued or {}
     outcome = env.get(ENV_OUTCOME) or _QUEUED_OUTCOMES.get(queued.get("outcome"), "running")
     if outcome not in lifecycle.OUTCOMES:
         raise InvalidArgument(f"{ENV_OUTCOME} must be one of {list(lifecycle.OUTCOMES)}")
-    starting = scripts.env_seconds(env, ENV_STARTING)
-    running = scripts.env_seconds(env, ENV_DURATION)
+    starting = _env_seconds(env, ENV_STARTING)
+    running = _env_seconds(env, ENV_DURATION)
     if starting is None:
-        starting = queued.get("starting", lifecycle.STARTING_SECONDS)
+        starting = queued.get("starting", engine.length(settings, "app_starting_seconds"))
     return lifecycle.Script(
         starting=float(starting),
         outcome=outcome,
@@ -128,16 +136,18 @@ def script_for(env: dict[str, str], queued: dict[str, Any] | None = None) -> lif
     )
 
 
-def _stopping_seconds(env: dict[str, str], queued: float | None = None) -> float:
-    value = scripts.env_seconds(env, ENV_STOPPING)
+def stopping_seconds(env: dict[str, str], queued: float | None = None,
+                     settings: Settings | None = None) -> float:
+    value = _env_seconds(env, ENV_STOPPING)
     if value is None:
         value = queued
-    return lifecycle.STOPPING_SECONDS if value is None else value
+    return engine.length(settings, "app_stopping_seconds") if value is None else value
 
 
-def _start(session: Session, app: Application, now: float, scale: float) -> None:
+def _start(session: Session, app: Application, now: float, settings: Settings) -> None:
     queued = scripts.pop(session, "application", app.id) or {}
-    plan = lifecycle.plan(now, script_for(jsonfield.load(app.environment), queued), scale)
+    script = script_for(jsonfield.load(app.environment), queued, settings)
+    plan = lifecycle.plan(now, script, settings.time_scale)
     app.starting_at, app.running_at = plan.starting_at, plan.running_at
     app.stopped_at, app.final_status = plan.stopped_at, plan.final_status
     app.stop_at = None
@@ -193,7 +203,7 @@ def _apply(session: Session, app: Application, body: dict[str, Any], project: Pr
         if isinstance(env, str):  # PATCH sends the JSON string a GET returned
             env = jsonfield.parse_env_string(env, "application")
         script_for(env)
-        _stopping_seconds(env)
+        stopping_seconds(env)
         app.environment = jsonfield.dump(env)
     if "runtime_addon_identifiers" in body:
         app.runtime_addon_identifiers = json.dumps(body["runtime_addon_identifiers"])
@@ -215,7 +225,7 @@ def _flush(session: Session, app: Application) -> None:
 
 def create_app(
     session: Session, user: User, project: Project, body: dict[str, Any], now: float,
-    scale: float, *, app_id: str | None = None,
+    settings: Settings, *, app_id: str | None = None,
 ) -> Application:
     """A new application, started at once (CreateApplication starts the app)."""
     body = {k: v for k, v in body.items() if v is not None}
@@ -228,7 +238,7 @@ def create_app(
                       subdomain=body["subdomain"], creator_id=user.id, created_at=now,
                       updated_at=now)
     _apply(session, app, body, project)
-    _start(session, app, now, scale)
+    _start(session, app, now, settings)
     _flush(session, app)
     return app
 
@@ -250,30 +260,23 @@ def delete_app(session: Session, app: Application) -> None:
 # --- lifecycle verbs ----------------------------------------------------------
 
 
-def stop_app(session: Session, app: Application, now: float, scale: float) -> None:
+def stop_app(session: Session, app: Application, now: float, settings: Settings) -> None:
     """STARTING or RUNNING goes to STOPPING now and STOPPED shortly after."""
-    status = lifecycle.status_of(app, now)
-    if status == lifecycle.STOPPING:
+    stopping = stopping_seconds(jsonfield.load(app.environment), app.script_stopping, settings)
+    # Same answer as stopping a finished job run: FAILED_PRECONDITION. [inferred]
+    if not APPLICATION.request_stop(app, now, stopping * settings.time_scale,
+                            f"application {app.id!r} is not running ({{status}})"):
         return  # asking twice changes nothing
-    if not lifecycle.allows(status, ":stop"):
-        # Same answer as stopping a finished job run: FAILED_PRECONDITION. [inferred]
-        raise FailedPrecondition(f"application {app.id!r} is not running ({status})")
-    if app.running_at is not None and app.running_at > now:
-        app.running_at = None  # never reached
-    app.stop_at = now
-    stopping = _stopping_seconds(jsonfield.load(app.environment), app.script_stopping)
-    app.stopped_at = now + stopping * scale
-    app.final_status = lifecycle.STOPPED
     app.updated_at = now
     session.add(app)
 
 
-def restart_app(session: Session, app: Application, now: float, scale: float) -> None:
+def restart_app(session: Session, app: Application, now: float, settings: Settings) -> None:
     """A new start from now; the timestamps of the previous one are replaced."""
-    status = lifecycle.status_of(app, now)
-    if not lifecycle.allows(status, ":restart"):
+    status = APPLICATION.status_at(app, now)
+    if not APPLICATION.can_restart(status):
         raise FailedPrecondition(
             f"application {app.id!r} is stopping; restart it once it has stopped")
-    _start(session, app, now, scale)
+    _start(session, app, now, settings)
     app.updated_at = now
     session.add(app)

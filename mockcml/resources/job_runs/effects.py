@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from mockcml.core.state import Mock
 from mockcml.kit import jsonfield
-from mockcml.lifecycle import engine
+from mockcml.resources.job_runs import lifecycle as lc
 from mockcml.resources.job_runs.service import start_run
 from mockcml.resources.job_runs.tables import JobRun
 from mockcml.resources.jobs import cron
@@ -37,9 +37,9 @@ def _should_retry(job: Job, run: JobRun) -> bool:
         return False
     specific = (job.retry_for_script_failure or job.retry_for_system_failure
                 or job.retry_for_timedout_runs)
-    if run.final_status == engine.FAILED:
+    if run.final_status == lc.FAILED:
         return not specific or job.retry_for_script_failure or job.retry_for_system_failure
-    if run.final_status == engine.TIMEDOUT:
+    if run.final_status == lc.TIMEDOUT:
         return not specific or job.retry_for_timedout_runs
     return False
 
@@ -63,7 +63,7 @@ class FinishedRuns:
             job = session.get(Job, run.job_id)
             if job is None:
                 continue
-            if run.final_status == engine.SUCCEEDED:
+            if run.final_status == lc.SUCCEEDED:
                 children = session.execute(
                     select(Job).where(Job.parent_id == job.id, Job.paused.is_(False))
                     .order_by(Job.created_at, Job.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
-from mockcml.lifecycle.engine import status_at
+from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.job_runs.tables import JobRun
 from mockcml.resources.users.tables import User
 
@@ -14,13 +14,10 @@ def _reached(at: float | None, now: float) -> str | None:
 
 
 def run_wire(run: JobRun, creator: User, now: float) -> dict:
-    status = status_at(now, starting_at=run.starting_at, running_at=run.running_at,
-                       finished_at=run.finished_at, stop_at=run.stop_at,
-                       final_status=run.final_status)
     out = {
         "project_id": run.project_id,
         "job_id": run.job_id,
-        "status": status,
+        "status": JOB_RUN.status_at(run, now),
         "id": run.id,
         "created_at": timestamp(run.created_at),
         "scheduling_at": _reached(run.scheduling_at, now),

@@ -8,13 +8,15 @@ from typing import Any
 from sqlalchemy import literal, select
 from sqlmodel import Session
 
-from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
+from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
 from mockcml.kit.sql import Row, fetch_one
 from mockcml.kit.users import Creator, user_keys
-from mockcml.lifecycle import engine, scripts
+from mockcml.lifecycle import durations, scripts
+from mockcml.resources.job_runs import lifecycle as lc
+from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.job_runs.tables import JobRun
 from mockcml.resources.jobs.service import JOB_TYPE
 from mockcml.resources.jobs.tables import Job
@@ -32,7 +34,7 @@ ENV_MESSAGE = "MOCKCML_FAILURE_MESSAGE"
 
 def listing(now: float) -> Listing:
     """ListJobRuns filters and sorts on the run's job fields and on the derived status."""
-    status = engine.status_sql(now, JobRun)
+    status = JOB_RUN.status_sql(JobRun, now)
     return Listing(
         model="JobRun",
         filters={
@@ -43,7 +45,7 @@ def listing(now: float) -> Listing:
             "paused": boolean(Job.paused),
             "script": substring(Job.script),
             "type": substring(JOB_TYPE),
-            "status": one_of(status, engine.FILTER_NAMES),
+            "status": one_of(status, lc.FILTER_NAMES),
         },
         sorts={
             "created_at": JobRun.created_at, "updated_at": JobRun.updated_at,
@@ -57,23 +59,23 @@ def listing(now: float) -> Listing:
 
 
 def script_for(job: Job, env: dict[str, str], settings: Settings,
-               queued: dict[str, Any] | None = None) -> engine.Script:
+               queued: dict[str, Any] | None = None) -> lc.Script:
     """Settings give the defaults, the job's script overrides them, then a script queued
     through the control plane; the run's environment wins over everything."""
     queued = queued or {}
     outcome = (env.get(ENV_OUTCOME) or queued.get("outcome") or job.script_outcome
                or settings.default_outcome)
-    if outcome not in engine.OUTCOMES:
-        raise InvalidArgument(f"{ENV_OUTCOME} must be one of {sorted(engine.OUTCOMES)}")
+    if outcome not in lc.OUTCOMES:
+        raise InvalidArgument(f"{ENV_OUTCOME} must be one of {sorted(lc.OUTCOMES)}")
 
     def pick(env_name: str, phase: str, default: float) -> float:
-        for value in (scripts.env_seconds(env, env_name), queued.get(phase),
+        for value in (durations.scripted(env, env_name, f"environment {env_name}"), queued.get(phase),
                       getattr(job, f"script_{phase}")):
             if value is not None:
                 return float(value)
         return default
 
-    return engine.Script(
+    return lc.Script(
         scheduling=pick(ENV_SCHEDULING, "scheduling", settings.scheduling_seconds),
         starting=pick(ENV_STARTING, "starting", settings.starting_seconds),
         running=pick(ENV_DURATION, "running", settings.running_seconds),
@@ -91,7 +93,7 @@ def start_run(
     """A new run: resources copied from its job, environment merged over the job's."""
     env = {**jsonfield.load(job.environment), **(environment or {})}
     script = script_for(job, env, settings, scripts.pop(session, "job", job.id))
-    plan = engine.plan(created_at, script, settings.time_scale, float(job.timeout),
+    plan = lc.plan(created_at, script, settings.time_scale, float(job.timeout),
                        job.kill_on_timeout)
     run = JobRun(
         id=run_id or new_id(), project_id=job.project_id, job_id=job.id, creator_id=creator_id,
@@ -145,21 +147,10 @@ def get_run_row(session: Session, job: Job, run_id: str) -> tuple[JobRun, User]:
 
 def stop_run(session: Session, run: JobRun, now: float, settings: Settings) -> None:
     """Any active phase goes to ENGINE_STOPPING now and ENGINE_STOPPED shortly after."""
-    status = engine.status_at(now, starting_at=run.starting_at, running_at=run.running_at,
-                              finished_at=run.finished_at, stop_at=run.stop_at,
-                              final_status=run.final_status)
-    if status == engine.STOPPING:
+    # Phases the run never reached are forgotten; it is STOPPED once stopping is over.
+    if not JOB_RUN.request_stop(run, now, JOB_RUN.stop_length(settings),
+                        f"run {run.id!r} has already finished ({{status}})"):
         return  # asking twice changes nothing
-    if not engine.is_active(status):
-        raise FailedPrecondition(f"run {run.id!r} has already finished ({status})")
-    run.stop_at = now
-    # Phases the run never reached are forgotten.
-    if run.starting_at is not None and run.starting_at > now:
-        run.starting_at = None
-    if run.running_at is not None and run.running_at > now:
-        run.running_at = None
-    run.finished_at = now + settings.stopping_seconds * settings.time_scale
-    run.final_status = engine.STOPPED
     run.message = "stopped by request"
     run.retry_at = None
     run.updated_at = now

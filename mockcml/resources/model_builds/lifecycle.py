@@ -1,10 +1,9 @@
-"""The model-build lifecycle as data, in the style of ``mockcml.lifecycle.engine``.
+"""The model-build lifecycle, declared for the engine (``mockcml.lifecycle.engine``).
 
 A build stores facts, not a status: when it leaves ``pending`` (``queued_at``), when it
 starts ``pushing`` (``pushing_at``, only for a build that succeeds), when it finishes
 (``finished_at``) and how (``final_status``). Every fact is planned when the build is
-created, so the status at any clock time is a pure function of the row and the clock;
-``Steps.status_sql`` is the same function in SQL for filters and sorts.
+created, so the status at any clock time is a pure function of the row and the clock.
 
 Statuses are plain lower-case strings, as ``ModelBuild.status`` is a string in the
 contract: pending -> queued -> pushing -> built, or pending -> queued -> build failed /
@@ -19,7 +18,8 @@ Scripting, with nothing but the real API: the build's ``comment`` may carry
   MOCKCML_DURATION=<seconds>            length of the build (queued) phase
   MOCKCML_PENDING_DURATION=<seconds>    length of the pending phase
   MOCKCML_PUSHING_DURATION=<seconds>    length of the pushing phase
-Durations are mock seconds, multiplied by the server's time scale.
+Durations are mock seconds, multiplied by the server's time scale; the defaults are
+the ``build_*_seconds`` settings.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, literal, null
+from sqlalchemy import and_, case, null
 
 from mockcml.core.errors import InvalidArgument
+from mockcml.lifecycle import durations, engine
+from mockcml.lifecycle.engine import Lifecycle, Phase
 
 PENDING, QUEUED, PUSHING, BUILT = "pending", "queued", "pushing", "built"
 BUILD_FAILED, TIMEDOUT = "build failed", "timedout"
@@ -40,59 +42,19 @@ FILTER_VALUES = ("pending", "succeeded", "built", "build failed", "timedout", "p
 OUTCOMES = {"built": BUILT, "succeeded": BUILT, "failed": BUILD_FAILED, "timedout": TIMEDOUT}
 FINISHED = (BUILT, BUILD_FAILED, TIMEDOUT)
 
-# Default phase lengths in mock seconds (scaled by settings.time_scale).
-PENDING_SECONDS = 1.0
-BUILDING_SECONDS = 8.0
-PUSHING_SECONDS = 2.0
+BUILD = Lifecycle(
+    name="model build",
+    initial=PENDING,
+    phases=(Phase(QUEUED, "queued_at"), Phase(PUSHING, "pushing_at", optional=True),
+            Phase(None, "finished_at", outcomes=FINISHED)),  # a failed build never pushes
+    terminal=FINISHED,
+    lengths={"pending": "build_pending_seconds", "queued": "build_building_seconds",
+             "pushing": "build_pushing_seconds"},
+)
+# Comment words naming each phase length.
+WORDS = {"pending": "PENDING_DURATION", "queued": "DURATION", "pushing": "PUSHING_DURATION"}
 
 _WORD = re.compile(r"\bMOCKCML_([A-Z_]+)=(\S+)")
-
-
-@dataclass(frozen=True)
-class Steps:
-    """A lifecycle read off timestamp columns: the first column reached names the status.
-
-    ``steps`` are (column, status) from the latest phase to the earliest; a status of None
-    means "the row's final_status". Before any step is reached the status is ``initial``.
-    Columns must be non-decreasing along the phases, so the first one reached is also the
-    time of the latest change.
-    """
-
-    initial: str
-    steps: tuple[tuple[str, str | None], ...]
-
-    def status_at(self, row: Any, now: float) -> str:
-        for column, status in self.steps:
-            at = getattr(row, column)
-            if at is not None and now >= at:
-                return status or row.final_status
-        return self.initial
-
-    def changed_at(self, row: Any, now: float) -> float:
-        for column, _ in self.steps:
-            at = getattr(row, column)
-            if at is not None and now >= at:
-                return at
-        return row.created_at
-
-    def status_sql(self, table: Any, now: float):
-        return case(
-            *[(getattr(table, column) <= now,
-               literal(status) if status else table.final_status)
-              for column, status in self.steps],
-            else_=literal(self.initial),
-        )
-
-    def changed_sql(self, table: Any, now: float):
-        return case(
-            *[(getattr(table, column) <= now, getattr(table, column))
-              for column, _ in self.steps],
-            else_=table.created_at,
-        )
-
-
-BUILD = Steps(initial=PENDING, steps=(("finished_at", None), ("pushing_at", PUSHING),
-                                      ("queued_at", QUEUED)))
 
 
 def built_at(row: Any, now: float) -> float | None:
@@ -101,7 +63,7 @@ def built_at(row: Any, now: float) -> float | None:
     return None
 
 
-def built_at_sql(table: Any, now: float):
+def built_at_sql(table: Any, now: float):  # noqa: ANN201 - a SQL expression
     return case((and_(table.final_status == BUILT, table.finished_at <= now), table.finished_at),
                 else_=null())
 
@@ -109,18 +71,6 @@ def built_at_sql(table: Any, now: float):
 def words(text: str) -> dict[str, str]:
     """The ``MOCKCML_NAME=value`` words of a free-text field, by NAME."""
     return {name: value for name, value in _WORD.findall(text or "")}
-
-
-def seconds(found: dict[str, str], name: str, default: float) -> float:
-    if name not in found:
-        return default
-    try:
-        value = float(found[name])
-    except ValueError:
-        raise InvalidArgument(f"MOCKCML_{name} must be a number of seconds") from None
-    if not value >= 0 or value == float("inf"):
-        raise InvalidArgument(f"MOCKCML_{name} must be a finite, non-negative number")
-    return value
 
 
 @dataclass(frozen=True)
@@ -140,16 +90,25 @@ def queued_words(script: dict[str, Any]) -> str:
                     if key in names)
 
 
-def plan(created_at: float, comment: str, scale: float) -> Plan:
-    """When each phase of a new build begins, from its comment's script and the time scale."""
+def script_of(comment: str, settings: Any = None) -> tuple[str, dict[str, float]]:
+    """(final status, phase lengths by name) scripted by a build's comment words."""
     found = words(comment)
     outcome = found.get("OUTCOME", "built")
     if outcome not in OUTCOMES:
         raise InvalidArgument(f"MOCKCML_OUTCOME must be one of {sorted(OUTCOMES)}")
-    final = OUTCOMES[outcome]
-    queued_at = created_at + seconds(found, "PENDING_DURATION", PENDING_SECONDS) * scale
-    built = queued_at + seconds(found, "DURATION", BUILDING_SECONDS) * scale
+    lengths = {}
+    for phase, field in BUILD.lengths.items():
+        value = durations.scripted(found, WORDS[phase], f"MOCKCML_{WORDS[phase]}")
+        lengths[phase] = engine.length(settings, field) if value is None else value
+    return OUTCOMES[outcome], lengths
+
+
+def plan(created_at: float, comment: str, scale: float, settings: Any = None) -> Plan:
+    """When each phase of a new build begins, from its comment's script and the time scale."""
+    final, lengths = script_of(comment, settings)
     if final != BUILT:
-        return Plan(queued_at, None, built, final)
-    finished = built + seconds(found, "PUSHING_DURATION", PUSHING_SECONDS) * scale
-    return Plan(queued_at, built, finished, final)
+        _, queued_at, finished = engine.plan(created_at, (lengths["pending"], lengths["queued"]),
+                                             scale)
+        return Plan(queued_at, None, finished, final)
+    _, queued_at, pushing_at, finished = engine.plan(created_at, tuple(lengths.values()), scale)
+    return Plan(queued_at, pushing_at, finished, final)

@@ -112,7 +112,7 @@ def create_build(
     # build's own comment win over it.
     queued = scripts.pop(session, "model_build", model.id) or {}
     planned = lifecycle.plan(now, f"{lifecycle.queued_words(queued)} {build.comment}",
-                             settings.time_scale)
+                             settings.time_scale, settings)
     build.queued_at, build.pushing_at = planned.queued_at, planned.pushing_at
     build.finished_at, build.final_status = planned.finished_at, planned.final_status
     session.add(build)

@@ -1,4 +1,4 @@
-"""The model-deployment lifecycle as data, in the style of ``mockcml.lifecycle.engine``.
+"""The model-deployment lifecycle, declared for the engine (``mockcml.lifecycle.engine``).
 
 Stored facts: when deploying begins (``deploying_at``), when it ends (``finished_at``)
 and how (``final_status``: deployed or failed), when a stop was asked for (``stop_at``)
@@ -17,7 +17,8 @@ the auto_deployment_config of CreateModel / CreateModelBuild) may carry
   MOCKCML_DURATION=<seconds>                  length of the deploying phase
   MOCKCML_PENDING_DURATION=<seconds>          length of the pending phase
 They are echoed back in ``environment`` like any other variable and apply again on
-every :restart. Durations are mock seconds, multiplied by the server's time scale.
+every :restart. Durations are mock seconds, multiplied by the server's time scale; the
+defaults are the ``deployment_*_seconds`` settings.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockcml.core.errors import InvalidArgument
-from mockcml.resources.model_builds.lifecycle import BUILT, Steps, seconds
+from mockcml.lifecycle import durations, engine
+from mockcml.lifecycle.engine import Lifecycle, Phase, Stop
+from mockcml.resources.model_builds.lifecycle import BUILT
 
 PENDING, DEPLOYING, DEPLOYED = "pending", "deploying", "deployed"
 STOPPING, STOPPED, FAILED = "stopping", "stopped", "failed"
@@ -39,15 +42,21 @@ ENV_OUTCOME = "MOCKCML_OUTCOME"
 ENV_DURATION = "MOCKCML_DURATION"
 ENV_PENDING = "MOCKCML_PENDING_DURATION"
 
-# Default phase lengths in mock seconds (scaled by settings.time_scale).
-PENDING_SECONDS = 1.0
-DEPLOYING_SECONDS = 5.0
-STOPPING_SECONDS = 1.0
-
-DEPLOYMENT = Steps(initial=PENDING, steps=(
-    ("stopped_at", STOPPED), ("stop_at", STOPPING), ("finished_at", None),
-    ("deploying_at", DEPLOYING),
-))
+DEPLOYMENT = Lifecycle(
+    name="model deployment",
+    initial=PENDING,
+    # A deployment whose build fails fails from pending, never deploying.
+    phases=(Phase(DEPLOYING, "deploying_at", optional=True),
+            Phase(None, "finished_at", outcomes=(DEPLOYED, FAILED))),
+    terminal=(STOPPED, FAILED),
+    lengths={"pending": "deployment_pending_seconds",
+             "deploying": "deployment_deploying_seconds"},
+    # The outcome of deploying is kept through a stop: stopped shows from stopped_at.
+    stop=Stop(at="stop_at", ends="stopped_at", stopping=STOPPING, stoppable=STOPPABLE,
+              seconds="deployment_stopping_seconds", forget=("deploying_at", "finished_at"),
+              stopped_status=STOPPED),
+    restartable=RESTARTABLE,
+)
 
 
 @dataclass(frozen=True)
@@ -73,16 +82,17 @@ def queued_env(script: dict[str, Any] | None) -> dict[str, str]:
     return env
 
 
-def script_of(env: dict[str, str]) -> Script:
+def script_of(env: dict[str, str], settings: Any = None) -> Script:
     outcome = env.get(ENV_OUTCOME, "deployed")
     if outcome not in OUTCOMES:
         raise InvalidArgument(f"{ENV_OUTCOME} must be one of {sorted(OUTCOMES)}")
-    # seconds() reads names without their MOCKCML_ prefix.
-    found = {name.removeprefix("MOCKCML_"): value for name, value in env.items()
-             if name.startswith("MOCKCML_")}
+    pending = durations.scripted(env, ENV_PENDING)
+    deploying = durations.scripted(env, ENV_DURATION)
     return Script(
-        pending=seconds(found, "PENDING_DURATION", PENDING_SECONDS),
-        deploying=seconds(found, "DURATION", DEPLOYING_SECONDS),
+        pending=engine.length(settings, "deployment_pending_seconds") if pending is None
+        else pending,
+        deploying=engine.length(settings, "deployment_deploying_seconds") if deploying is None
+        else deploying,
         outcome=OUTCOMES[outcome],
     )
 
@@ -98,11 +108,11 @@ def plan(created_at: float, script: Script, scale: float, build_finished_at: flo
          build_final: str) -> Plan:
     """A new deployment waits (pending) at least its pending time and until its build is
     built; a deployment waiting on a build that fails fails with it."""
-    ready = max(created_at + script.pending * scale, build_finished_at)
+    ready = max(engine.plan(created_at, (script.pending,), scale)[1], build_finished_at)
     if build_final != BUILT:
         return Plan(None, ready, FAILED)
-    return Plan(ready, ready + script.deploying * scale, script.outcome)
+    return restart_plan(ready, script, scale)
 
 
 def restart_plan(now: float, script: Script, scale: float) -> Plan:
-    return Plan(now, now + script.deploying * scale, script.outcome)
+    return Plan(*engine.plan(now, (script.deploying,), scale), script.outcome)

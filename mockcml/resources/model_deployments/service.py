@@ -106,7 +106,7 @@ def create_deployment(
     env = _environment(body)
     # A script queued through /_mock/outcomes for this build's next deployment.
     queued = lc.queued_env(scripts.pop(session, "model_deployment", build.id))
-    script = lc.script_of({**queued, **env})
+    script = lc.script_of({**queued, **env}, settings)
     gpus = body.get("nvidia_gpus")
     if gpus is not None and gpus < 0:
         raise InvalidArgument("nvidia_gpus must not be negative")
@@ -126,23 +126,19 @@ def create_deployment(
     planned = lc.plan(now, script, settings.time_scale, build.finished_at, build.final_status)
     deployment.deploying_at, deployment.finished_at = planned.deploying_at, planned.finished_at
     deployment.final_status = planned.final_status
-    _stop_others(session, model.id, deployment_id, now, settings.time_scale)
+    _stop_others(session, model.id, deployment_id, now, settings)
     session.add(deployment)
     session.flush()
     return deployment
 
 
-def _stop(deployment: ModelDeployment, now: float, scale: float) -> None:
-    deployment.stop_at = now
-    deployment.stopped_at = now + lc.STOPPING_SECONDS * scale
-    # Phases the deployment never reached are forgotten.
-    if deployment.deploying_at is not None and deployment.deploying_at > now:
-        deployment.deploying_at = None
-    if deployment.finished_at is not None and deployment.finished_at > now:
-        deployment.finished_at = None
+def _stop(deployment: ModelDeployment, now: float, settings: Settings) -> None:
+    """Phases the deployment never reached are forgotten (the declared stop path)."""
+    lc.DEPLOYMENT.stop_row(deployment, now, lc.DEPLOYMENT.stop_length(settings))
 
 
-def _stop_others(session: Session, model_id: str, keep: str, now: float, scale: float) -> None:
+def _stop_others(session: Session, model_id: str, keep: str, now: float,
+                 settings: Settings) -> None:
     others = session.execute(
         select(ModelDeployment).where(
             ModelDeployment.model_id == model_id, ModelDeployment.id != keep,
@@ -150,35 +146,32 @@ def _stop_others(session: Session, model_id: str, keep: str, now: float, scale: 
         )
     ).scalars().all()
     for other in others:
-        _stop(other, now, scale)
+        _stop(other, now, settings)
         session.add(other)
 
 
 def stop_deployment(session: Session, deployment: ModelDeployment, now: float,
                     settings: Settings) -> None:
-    status = lc.DEPLOYMENT.status_at(deployment, now)
-    if status == lc.STOPPING:
-        return  # asking twice changes nothing
-    if status not in lc.STOPPABLE:
-        raise FailedPrecondition(f"deployment {deployment.id!r} is {status}; nothing to stop")
-    _stop(deployment, now, settings.time_scale)
-    session.add(deployment)
+    refused = f"deployment {deployment.id!r} is {{status}}; nothing to stop"
+    if lc.DEPLOYMENT.request_stop(deployment, now, lc.DEPLOYMENT.stop_length(settings),
+                                  refused):
+        session.add(deployment)
 
 
 def restart_deployment(session: Session, deployment: ModelDeployment, build: ModelBuild,
                        now: float, settings: Settings) -> None:
     status = lc.DEPLOYMENT.status_at(deployment, now)
-    if status not in lc.RESTARTABLE:
+    if not lc.DEPLOYMENT.can_restart(status):
         raise FailedPrecondition(
             f"deployment {deployment.id!r} is {status}; only a stopped, deployed or failed "
             "deployment can be restarted")
     _require_built(build, now)
     # ...or for this deployment's next restart.
     queued = lc.queued_env(scripts.pop(session, "model_deployment", deployment.id))
-    script = lc.script_of({**queued, **jsonfield.load(deployment.environment)})
+    script = lc.script_of({**queued, **jsonfield.load(deployment.environment)}, settings)
     planned = lc.restart_plan(now, script, settings.time_scale)
     deployment.deploying_at, deployment.finished_at = planned.deploying_at, planned.finished_at
     deployment.final_status = planned.final_status
     deployment.stop_at = deployment.stopped_at = None
-    _stop_others(session, deployment.model_id, deployment.id, now, settings.time_scale)
+    _stop_others(session, deployment.model_id, deployment.id, now, settings)
     session.add(deployment)

@@ -49,7 +49,7 @@ def create_registered_model(call: Call) -> dict:
     if (body.get("project_id") or "").strip():
         require(call.session, call.user, body["project_id"], "view")
     model, version = service.register(
-        call.session, call.user, body, call.now, call.mock.settings.time_scale,
+        call.session, call.user, body, call.now, call.mock.settings,
         str(call.request.base_url).rstrip("/"),
     )
     # [inferred] The answer lists just the version this call registered, so a client

@@ -4,7 +4,7 @@ Who may do what [inferred; the reference only names the Visibility enum]:
   see     a PUBLIC model: every signed-in user; a PRIVATE one: its owner and site admins
   change  update, delete, add versions: the owner and site admins
 
-A new version spends REGISTER_SECONDS (× settings.time_scale) in REGISTERING while its
+A new version spends settings.register_seconds (× time_scale) in REGISTERING while its
 artifacts are copied, then is REGISTERED. The status is read off the planned end time and
 the clock, never stored, so a GET never writes and a clock jump moves every version.
 """
@@ -14,31 +14,38 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import case, delete, func, literal, or_, select
+from sqlalchemy import delete, func, literal, or_, select
 from sqlmodel import Session
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Matcher, Page, page, substring
 from mockcml.kit.users import Creator, Owner, user_keys
+from mockcml.lifecycle import engine
+from mockcml.lifecycle.engine import Lifecycle, Phase
 from mockcml.resources.registry.tables import RegisteredModel, RegisteredModelVersion
 from mockcml.resources.users.service import get_user_by_id
 from mockcml.resources.users.tables import User
+from mockcml.settings import Settings
 
 Model, Version = RegisteredModel, RegisteredModelVersion
 VISIBILITIES = ("PRIVATE", "PUBLIC")
-REGISTER_SECONDS = 2.0  # default time a new version spends REGISTERING, before the scale
 REGISTERING, REGISTERED = "REGISTERING", "REGISTERED"
+# The version lifecycle: REGISTERING until its copy ends at registered_at.
+VERSION = Lifecycle(name="registered model version", initial=REGISTERING,
+                    phases=(Phase(REGISTERED, "registered_at"),), terminal=(REGISTERED,),
+                    lengths={"registering": "register_seconds"})
+REGISTER_SECONDS = engine.length(None, "register_seconds")  # the Settings default
 REQUIRED = ("project_id", "experiment_id", "run_id", "model_path", "model_name")
 
 
 def status_at(version: Version, now: float) -> str:
-    return REGISTERED if now >= version.registered_at else REGISTERING
+    return VERSION.status_at(version, now)
 
 
-def status_sql(now: float):
+def status_sql(now: float):  # noqa: ANN201 - a SQL expression
     """``status_at`` in SQL, for the ``status`` sort key."""
-    return case((Version.registered_at <= now, literal(REGISTERED)), else_=literal(REGISTERING))
+    return VERSION.status_sql(Version, now)
 
 
 def can_view(user: User, model: Model) -> bool:
@@ -206,7 +213,7 @@ def _model_for(session: Session, user: User, body: dict[str, Any], now: float) -
 
 
 def register(
-    session: Session, user: User, body: dict[str, Any], now: float, scale: float,
+    session: Session, user: User, body: dict[str, Any], now: float, settings: Settings,
     workspace_url: str,
 ) -> tuple[Model, Version]:
     """CreateRegisteredModel: a new version, numbered 1, 2, ... within its model.
@@ -227,7 +234,8 @@ def register(
         version_name=f"v{model.last_number}", notes=body.get("notes") or "", tags=tags,
         user_id=user.id, project_id=body["project_id"], experiment_id=body["experiment_id"],
         run_id=body["run_id"], model_path=body["model_path"], workspace_url=workspace_url,
-        created_at=now, updated_at=now, registered_at=now + REGISTER_SECONDS * scale,
+        created_at=now, updated_at=now,
+        registered_at=engine.plan(now, (settings.register_seconds,), settings.time_scale)[1],
     )
     session.add(model)
     session.add(version)
