@@ -11,8 +11,8 @@ from typing import Any
 
 from mockcml.core.state import Mock
 from mockcml.kit.sql import fetch_all
-from mockcml.lifecycle.engine import status_at as run_status
 from mockcml.resources.applications.lifecycle import status_of as app_status
+from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.model_builds.lifecycle import BUILD
 from mockcml.resources.model_deployments.lifecycle import DEPLOYMENT
 
@@ -48,9 +48,7 @@ def timeline(mock: Mock, limit: int = 100) -> dict[str, Any]:
                 FROM job_runs r JOIN jobs j ON j.id = r.job_id JOIN projects p ON p.id = r.project_id
                 WHERE r.created_at <= :now ORDER BY r.created_at DESC, r.id LIMIT :limit""",
                 now=now, limit=limit):
-            status = run_status(now, starting_at=r.starting_at, running_at=r.running_at,
-                                finished_at=r.finished_at, stop_at=r.stop_at,
-                                final_status=r.final_status)
+            status = JOB_RUN.status_at(r, now)
             stop = r.stop_at if r.stop_at is not None and r.stop_at < (r.finished_at or now) else None
             items.append(_item("job run", r, status, _segments(now, [
                 ("scheduling", r.created_at), ("starting", r.starting_at),

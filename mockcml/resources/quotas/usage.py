@@ -16,9 +16,9 @@ from functools import cache
 from sqlalchemy import Select, bindparam, func, literal, select, union_all
 from sqlmodel import Session
 
-from mockcml.lifecycle import engine as runs
 from mockcml.resources.applications import lifecycle as apps
 from mockcml.resources.applications.tables import Application
+from mockcml.resources.job_runs import lifecycle as runs
 from mockcml.resources.job_runs.tables import JobRun
 from mockcml.resources.jobs.tables import Job
 from mockcml.resources.model_deployments import lifecycle as deployments
@@ -46,12 +46,12 @@ def _active(now):  # noqa: ANN001, ANN202 - a union of (owner, label, cpu, memor
                JobRun.cpu.label("cpu"), JobRun.memory.label("memory"),
                JobRun.nvidia_gpu.label("gpu"))
         .join(Job, Job.id == JobRun.job_id)
-        .where(runs.status_sql(now, JobRun).in_(_RUN_ACTIVE))
+        .where(runs.JOB_RUN.status_sql(JobRun, now).in_(_RUN_ACTIVE))
     )
     applications = (
         select(Application.creator_id, Application.accelerator_label_id, Application.cpu,
                Application.memory, Application.nvidia_gpu)
-        .where(apps.status_sql(now, Application).in_(_APP_ACTIVE))
+        .where(apps.APPLICATION.status_sql(Application, now).in_(_APP_ACTIVE))
     )
     replicas = func.max(ModelDeployment.replicas, literal(1))
     models = (

@@ -15,9 +15,9 @@ from __future__ import annotations
 from sqlalchemy import and_, case, exists, func, literal, null, select, union_all
 from sqlalchemy.sql import Subquery
 
-from mockcml.lifecycle import engine
 from mockcml.resources.applications import lifecycle as app_lc
 from mockcml.resources.applications.tables import Application
+from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.job_runs.tables import JobRun
 from mockcml.resources.jobs.tables import Job
 from mockcml.resources.model_deployments import lifecycle as dep_lc
@@ -42,7 +42,7 @@ def _ended(at, now: float):  # noqa: ANN001, ANN202 - a column
 
 
 def _jobs(now: float):  # noqa: ANN202
-    status = func.lower(func.substr(engine.status_sql(now, JobRun), len("ENGINE_") + 1))
+    status = func.lower(func.substr(JOB_RUN.status_sql(JobRun, now), len("ENGINE_") + 1))
     return (
         select(
             (literal(JOB + ":") + JobRun.id).label("uid"), JobRun.id.label("id"),
@@ -65,7 +65,7 @@ def _jobs(now: float):  # noqa: ANN202
 
 
 def _applications(now: float):  # noqa: ANN202
-    status = func.lower(func.substr(app_lc.status_sql(now, Application),
+    status = func.lower(func.substr(app_lc.APPLICATION.status_sql(Application, now),
                                     len("APPLICATION_") + 1))
     return (
         select(
