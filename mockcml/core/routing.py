@@ -107,7 +107,8 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
     # Side effects already due (a dependent run, a cron tick) exist before we answer.
     mock.scheduler.catch_up()
     with mock.db.unit_of_work() as work:
-        user, key = authenticate(work, request.headers.get("authorization"), mock.clock.now())
+        user, key = authenticate(work, request.headers.get("authorization"), mock.clock.now(),
+                                 op.operation_id)
         request.state.caller = user.username
         if body.error is not None:
             raise body.error
