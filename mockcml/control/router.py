@@ -79,11 +79,12 @@ async def coverage(mock: MockDep) -> dict:
 
 @guarded.post("/reset")
 async def reset(mock: MockDep) -> dict:
-    """Back to the seeded fixtures (or the built-in admin alone), the clock back to real time."""
+    """Back to the seeded fixtures (or the built-in admin alone) and the clock as seeded:
+    real time, not frozen, at the configured time scale."""
     from mockcml.fixtures.reset import reset as reset_state
 
     # The clock first: relative fixture times ("-2h") are read against it.
-    mock.clock.restore(0.0, None)
+    mock.extras["snapshots"].seeded.apply(mock)
     await mock.db.run(reset_state, mock)
     mock.extras["faults"].clear()
     await _save_clock(mock)
@@ -111,7 +112,9 @@ async def save_snapshot(body: SnapshotIn, mock: MockDep) -> dict:
 
 @guarded.post("/snapshots/{name}/restore")
 async def restore_snapshot(name: str, mock: MockDep) -> dict:
+    """Back to a saved state: data and the whole clock (offset, freeze, time scale)."""
     snap = await mock.db.run(mock.extras["snapshots"].restore, name)
+    await _save_clock(mock)  # a restart with a database file continues from here
     mock.scheduler.poke()
     return _snapshot_out(snap)
 
