@@ -18,7 +18,7 @@ from mockcml.core import meta
 from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated, error_response
 from mockcml.core.registry import implemented
 from mockcml.core.state import Mock
-from mockcml.kit.wire import timestamp
+from mockcml.kit.wire import check_text, loads, timestamp
 from mockcml.lifecycle import scripts
 
 
@@ -38,9 +38,22 @@ async def require_token(
         raise PermissionDenied("wrong control token")
 
 
+async def valid_text(request: Request) -> None:
+    """Invalid text (a lone UTF-16 surrogate) in a control's body or query is a 400 code 3,
+    as on the API (``kit.wire.check_text``), before anything is stored."""
+    check_text(list(request.query_params.multi_items()), "query")
+    body = await request.body()  # kept by Starlette: the endpoint reads it again
+    if body:
+        try:
+            loads(body, "request body")
+        except (ValueError, RecursionError):
+            pass  # not JSON: the endpoint's own validation answers that
+
+
 MockDep = Annotated[Mock, Depends(_mock)]
 router = APIRouter(prefix="/_mock", tags=["control"])
-guarded = APIRouter(prefix="/_mock", tags=["control"], dependencies=[Depends(require_token)])
+guarded = APIRouter(prefix="/_mock", tags=["control"],
+                    dependencies=[Depends(require_token), Depends(valid_text)])
 
 
 # --- health and readiness --------------------------------------------------------

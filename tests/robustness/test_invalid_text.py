@@ -99,3 +99,15 @@ def test_loads_checks_str_and_bytes_and_leaves_valid_text_alone():
     for raw in ('{"a": "\\ud800"}', b'{"a": "\\ud800"}', '["\\udc00"]'):
         with pytest.raises(InvalidArgument):
             loads(raw)
+
+
+@pytest.mark.parametrize("path, raw", [
+    ("/_mock/faults", f'{{"path": "/api/v2/x{LONE}", "status": 500}}'),
+    ("/_mock/outcomes", f'{{"id": "x{LONE}"}}'),
+    ("/_mock/snapshots", f'{{"name": "s{LONE}"}}'),
+])
+def test_controls_refuse_invalid_text_and_store_nothing(api, path, raw):
+    faults = api.get("/_mock/faults").json()
+    response = api.post(path, content=raw.encode(), headers={"content-type": "application/json"})
+    assert_envelope(response, 400, 3)
+    assert api.get("/_mock/faults").json() == faults
