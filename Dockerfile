@@ -41,7 +41,9 @@ VOLUME ["/data"]
 USER 10001:10001
 EXPOSE 8080
 
+# The port is PID 1's --port when the command was given one (`docker run mockcml mockcml
+# serve --port 9000`), else MOCKCML_PORT: the check probes where the server listens.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/_mock/health' % os.environ.get('MOCKCML_PORT', '8080'), timeout=4)"]
+    CMD ["python", "-c", "import os, re, urllib.request; line = '\\0' + open('/proc/1/cmdline', 'rb').read().decode(errors='replace'); flag = re.search('\\0--port(?:=|\\0)([0-9]+)', line); port = flag.group(1) if flag else os.environ.get('MOCKCML_PORT', '8080'); urllib.request.urlopen('http://127.0.0.1:%s/_mock/health' % port, timeout=4)"]
 
 CMD ["mockcml", "serve"]

@@ -42,6 +42,15 @@ _PAGE = """<!DOCTYPE html>
         var value = req.headers && req.headers.authorization;
         if (value && !/^bearer /i.test(value)) {{ req.headers.authorization = "Bearer " + value; }}
         return req;
+      }},
+      // Descriptions are Markdown, where a placeholder such as <API key> reads as an HTML
+      // tag and vanishes: the copy this page renders shows it as text. The contract served
+      // at /api/v2/swagger.json stays byte for byte the file.
+      responseInterceptor: function (res) {{
+        if (res.url && res.url.indexOf("/api/v2/swagger.json") !== -1 && typeof res.text === "string") {{
+          res.text = res.text.replace(/<([A-Za-z][A-Za-z0-9 _-]*)>/g, "&lt;$1&gt;");
+        }}
+        return res;
       }}
     }});
   </script>

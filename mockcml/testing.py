@@ -35,6 +35,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +44,7 @@ from typing import Any
 import pytest
 
 ADMIN_KEY = "mockcml-admin-key"
-__all__ = ["MockCML", "MockServer"]
+__all__ = ["MockCML", "MockServer", "isolated_settings"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -190,6 +191,26 @@ class MockCML:
         return self._control("GET", "/_mock/response-style")["style"]
 
 
+def isolated_settings(**values: Any) -> Any:
+    """``mockcml.settings.Settings`` from ``values`` and defaults only, never from the
+    caller's ``MOCKCML_*`` environment: a test's server must not change with the shell it
+    was started from (the live fixture strips those variables from its child too)."""
+    from mockcml.settings import Settings
+
+    class _Isolated(Settings):
+        @classmethod
+        def settings_customise_sources(cls, settings_cls, init_settings, env_settings,  # noqa: ANN001, ANN206
+                                       dotenv_settings, file_secret_settings):
+            return (init_settings,)
+
+    return _Isolated(**values)
+
+
+def _child_env() -> dict[str, str]:
+    """This process's environment without any ``MOCKCML_*`` variable."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("MOCKCML_")}
+
+
 def _is_testclient(http: Any) -> bool:
     return type(http).__name__ == "TestClient"
 
@@ -217,6 +238,9 @@ class MockServer:
     BASELINE = "__mockcml_pytest_baseline__"
 
     def __init__(self, fixtures: tuple[str, ...], time_scale: float, cwd: Path) -> None:
+        # Imported before anything starts, so a missing client library leaves no process.
+        import httpx
+
         self.fixtures = fixtures
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -224,11 +248,10 @@ class MockServer:
                "--time-scale", str(time_scale), "--log-level", "warning"]
         if fixtures:
             cmd += ["--fixtures", *fixtures]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCML_")}
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+        # Output goes to a file, not a pipe: a pipe nobody drains stalls a chatty server.
+        self.output = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=_child_env(), stdout=self.output,
                                      stderr=subprocess.STDOUT)
-        import httpx
-
         self.http = httpx.Client(base_url=self.url, timeout=30)
         self._wait_ready()
         self.http.post("/_mock/snapshots", json={"name": self.BASELINE}).raise_for_status()
@@ -239,7 +262,8 @@ class MockServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                out = self.proc.stdout.read().decode() if self.proc.stdout else ""
+                out = self.log()
+                self.stop()
                 raise RuntimeError(f"mockcml exited with {self.proc.returncode}:\n{out}")
             try:
                 if self.http.get("/_mock/health", timeout=1).status_code == 200:
@@ -247,8 +271,9 @@ class MockServer:
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
+        out = self.log()
         self.stop()
-        raise RuntimeError("mockcml did not become ready in time")
+        raise RuntimeError(f"mockcml did not become ready in time:\n{out}")
 
     def handle(self) -> MockCML:
         self.http.post(f"/_mock/snapshots/{self.BASELINE}/restore").raise_for_status()
@@ -268,8 +293,14 @@ class MockServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
+        self.output.close()
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        if self.output.closed:
+            return ""
+        self.output.seek(0)
+        return self.output.read().decode("utf-8", "replace")
 
 
 def _config(request: pytest.FixtureRequest) -> tuple[tuple[str, ...], float]:
@@ -339,9 +370,8 @@ def mockcml_asgi(request: pytest.FixtureRequest) -> Iterator[MockCML]:
     from fastapi.testclient import TestClient
 
     from mockcml.app import create_app
-    from mockcml.settings import Settings
 
     fixtures, time_scale = _config(request)
-    app = create_app(Settings(fixtures=list(fixtures), time_scale=time_scale))
+    app = create_app(isolated_settings(fixtures=list(fixtures), time_scale=time_scale))
     with TestClient(app, base_url="http://mockcml.test") as client:
         yield _styled(request, MockCML("http://mockcml.test", client, _keys_from(fixtures)))

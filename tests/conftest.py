@@ -3,6 +3,7 @@ uvicorn process on a free port (the second catches threads, startup and backgrou
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import httpx
@@ -11,7 +12,13 @@ from fastapi.testclient import TestClient
 
 from mockcml.app import create_app
 from mockcml.settings import Settings
-from tests.helpers import LiveServer
+from tests.helpers import LiveServer, server_variables
+
+# The suite is immune to the shell it runs in: an exported MOCKCML_CONTROL_TOKEN or
+# MOCKCML_DEFAULT_OUTCOME would otherwise change every in-process app (Settings() reads the
+# environment) and every live server. Tests that want a setting pass it explicitly.
+for _name in server_variables(os.environ):
+    del os.environ[_name]
 
 
 @pytest.fixture(scope="session")

@@ -26,14 +26,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_variables(environ: dict[str, str] | os._Environ) -> list[str]:
+    """The names in ``environ`` that configure a mockcml server (MOCKCML_<setting>);
+    test knobs such as MOCKCML_FUZZ_EXAMPLES are not among them."""
+    from mockcml.settings import Settings
+
+    names = {f"MOCKCML_{field.upper()}" for field in Settings.model_fields}
+    return [name for name in environ if name.upper() in names]
+
+
 class LiveServer:
-    """``mockcml serve`` in a child process on a free loopback port."""
+    """``mockcml serve`` in a child process on a free loopback port.
+
+    Its environment is this process's without any server setting, plus ``env``: the shell
+    the suite runs in never changes the server under test.
+    """
 
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.args = args
-        self.env = {**os.environ, **(env or {})}
+        skip = set(server_variables(os.environ))
+        inherited = {k: v for k, v in os.environ.items() if k not in skip}
+        self.env = {**inherited, **(env or {})}
         self.proc: subprocess.Popen | None = None
         self.log = b""
 

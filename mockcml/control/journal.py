@@ -3,6 +3,10 @@
 Each entry holds the method, path, query, operationId, caller, status and duration, and
 the request and response bodies when body recording is on. ``wait()`` returns as soon as
 a matching entry arrives, so a test can block on "the client has called CreateJobRun".
+
+Recorded bodies never hold a secret: API keys (CreateV2Key, RotateV1Key answers), passwords
+(docker credentials) and secret maps (deployment secrets) are replaced by ``REDACTED``
+before an entry is kept, whatever the settings, since ``GET /_mock/journal`` needs no token.
 """
 
 from __future__ import annotations
@@ -10,12 +14,39 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 BODY_LIMIT = 64 * 1024
+REDACTED = "REDACTED"
+
+
+def _secret(name: str) -> bool:
+    """Whether a field of this name (snake_case or lowerCamelCase) carries a secret."""
+    flat = name.replace("_", "").lower()
+    return flat == "apikey" or flat.endswith("password") or "secret" in flat
+
+
+def redact(value: Any) -> Any:
+    """``value`` with every secret field's value replaced (a copy; nested too)."""
+    if isinstance(value, dict):
+        return {k: REDACTED if isinstance(k, str) and _secret(k) and v not in (None, "")
+                else redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    return value
+
+
+# Text that is not JSON as a whole (a body cut at BODY_LIMIT): "name": "value" pairs.
+_SECRET_PAIR = re.compile(r'("([A-Za-z_]*)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]+)')
+
+
+def _redact_text(text: str) -> str:
+    return _SECRET_PAIR.sub(
+        lambda m: m.group(1) + f'"{REDACTED}"' if _secret(m.group(2)) else m.group(0), text)
 
 
 @dataclass
@@ -42,9 +73,9 @@ def _body(raw: bytes) -> Any:
         return None
     raw = raw[:BODY_LIMIT]
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return raw.decode("utf-8", "replace")
+        return redact(json.loads(raw))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _redact_text(raw.decode("utf-8", "replace"))
 
 
 @dataclass

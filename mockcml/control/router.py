@@ -19,7 +19,7 @@ from mockcml.core import meta
 from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated, error_response
 from mockcml.core.registry import implemented
 from mockcml.core.state import Mock
-from mockcml.kit.wire import timestamp
+from mockcml.kit.wire import check_text, loads, timestamp
 from mockcml.lifecycle import durations, scripts
 
 
@@ -39,9 +39,22 @@ async def require_token(
         raise PermissionDenied("wrong control token")
 
 
+async def valid_text(request: Request) -> None:
+    """Invalid text (a lone UTF-16 surrogate) in a control's body or query is a 400 code 3,
+    as on the API (``kit.wire.check_text``), before anything is stored."""
+    check_text(list(request.query_params.multi_items()), "query")
+    body = await request.body()  # kept by Starlette: the endpoint reads it again
+    if body:
+        try:
+            loads(body, "request body")
+        except (ValueError, RecursionError):
+            pass  # not JSON: the endpoint's own validation answers that
+
+
 MockDep = Annotated[Mock, Depends(_mock)]
 router = APIRouter(prefix="/_mock", tags=["control"])
-guarded = APIRouter(prefix="/_mock", tags=["control"], dependencies=[Depends(require_token)])
+guarded = APIRouter(prefix="/_mock", tags=["control"],
+                    dependencies=[Depends(require_token), Depends(valid_text)])
 
 
 # --- health and readiness --------------------------------------------------------
@@ -80,11 +93,12 @@ async def coverage(mock: MockDep) -> dict:
 
 @guarded.post("/reset")
 async def reset(mock: MockDep) -> dict:
-    """Back to the seeded fixtures (or the built-in admin alone), the clock back to real time."""
+    """Back to the seeded fixtures (or the built-in admin alone) and the clock as seeded:
+    real time, not frozen, at the configured time scale."""
     from mockcml.fixtures.reset import reset as reset_state
 
     # The clock first: relative fixture times ("-2h") are read against it.
-    mock.clock.restore(0.0, None)
+    mock.extras["snapshots"].seeded.apply(mock)
     await mock.db.run(reset_state, mock)
     mock.extras["faults"].clear()
     mock.extras["unknown_fields"].clear()
@@ -114,7 +128,9 @@ async def save_snapshot(body: SnapshotIn, mock: MockDep) -> dict:
 
 @guarded.post("/snapshots/{name}/restore")
 async def restore_snapshot(name: str, mock: MockDep) -> dict:
+    """Back to a saved state: data and the whole clock (offset, freeze, time scale)."""
     snap = await mock.db.run(mock.extras["snapshots"].restore, name)
+    await _save_clock(mock)  # a restart with a database file continues from here
     mock.scheduler.poke()
     return _snapshot_out(snap)
 
@@ -160,7 +176,7 @@ async def advance(body: AdvanceIn, mock: MockDep) -> dict:
         raise InvalidArgument(str(exc)) from None
     mock.clock.advance(seconds)
     await _save_clock(mock)
-    await mock.db.run(mock.scheduler.catch_up)
+    await mock.scheduler.settle()  # bounded steps; the background loop does any rest
     return _clock_out(mock)
 
 

@@ -1,7 +1,9 @@
 """Named snapshots of the whole state, taken and restored with SQLite's online backup.
 
-A snapshot is a private in-memory copy of the database plus the clock; restoring copies it
-back page by page, which takes milliseconds for tens of thousands of rows.
+A snapshot is a private in-memory copy of the database plus the whole clock (offset,
+frozen instant and time scale); restoring copies it back page by page, which takes
+milliseconds for tens of thousands of rows. ``Snapshots.seeded`` is the clock as the server
+started it, which ``/_mock/reset`` brings back.
 """
 
 from __future__ import annotations
@@ -14,12 +16,29 @@ from mockcml.core.errors import FailedPrecondition, NotFound
 from mockcml.core.state import Mock
 
 
+@dataclass(frozen=True)
+class ClockState:
+    """Everything that decides mock time: the offset, a frozen instant and the time scale
+    (which lives on the settings, since every lifecycle reads it from there)."""
+
+    offset: float
+    frozen_at: float | None
+    time_scale: float
+
+    @classmethod
+    def of(cls, mock: Mock) -> ClockState:
+        return cls(mock.clock.offset, mock.clock.frozen_at, mock.settings.time_scale)
+
+    def apply(self, mock: Mock) -> None:
+        mock.settings.time_scale = self.time_scale
+        mock.clock.restore(self.offset, self.frozen_at)  # tells the scheduler
+
+
 @dataclass
 class Snapshot:
     name: str
     copy: sqlite3.Connection
-    clock_offset: float
-    clock_frozen_at: float | None
+    clock: ClockState
     created: float
 
 
@@ -27,6 +46,8 @@ class Snapshots:
     def __init__(self, mock: Mock) -> None:
         self.mock = mock
         self.saved: dict[str, Snapshot] = {}
+        # Real time at the configured scale: what start-up gives and reset brings back.
+        self.seeded = ClockState(0.0, None, mock.settings.time_scale)
 
     def _raw(self):  # noqa: ANN202
         if not self.mock.db.url.startswith("sqlite"):
@@ -40,11 +61,10 @@ class Snapshots:
             raw.driver_connection.backup(copy)
         finally:
             raw.close()
-        clock = self.mock.clock
         old = self.saved.pop(name, None)
         if old is not None:
             old.copy.close()
-        snap = Snapshot(name, copy, clock.offset, clock.frozen_at, time.time())
+        snap = Snapshot(name, copy, ClockState.of(self.mock), time.time())
         self.saved[name] = snap
         return snap
 
@@ -57,7 +77,7 @@ class Snapshots:
             snap.copy.backup(raw.driver_connection)
         finally:
             raw.close()
-        self.mock.clock.restore(snap.clock_offset, snap.clock_frozen_at)
+        snap.clock.apply(self.mock)
         return snap
 
     def delete(self, name: str) -> None:

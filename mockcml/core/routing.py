@@ -9,7 +9,6 @@ CML's error envelope.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from mockcml.core.intake import Body
 from mockcml.core.registry import HANDLERS, after_commit, invoke
 from mockcml.core.render import json_response
 from mockcml.core.state import Mock
-from mockcml.kit.wire import camel, query_value
+from mockcml.kit.wire import camel, check_text, loads, query_value
 
 log = logging.getLogger("mockcml")
 
@@ -71,7 +70,8 @@ def _decode_query(op: Operation, request: Request) -> dict[str, Any]:
             out[name] = [query_value(spec.item_type or "string", None, v, name) for v in values]
         else:
             out[name] = query_value(spec.type, spec.format, params[key], name)
-    return out
+    check_text(request.path_params, "path")  # invalid text is a 400 wherever it comes in
+    return check_text(out, "query")
 
 
 def _decode_json(op: Operation, body: Body, mock: Mock, request: Request) -> dict[str, Any] | None:
@@ -83,7 +83,7 @@ def _decode_json(op: Operation, body: Body, mock: Mock, request: Request) -> dic
     if not body.raw.strip():
         return {}
     try:
-        value = json.loads(body.raw)
+        value = loads(body.raw, "request body")  # also refuses invalid text
     # ValueError covers JSONDecodeError, bad UTF-8 and an integer of over 4300 digits.
     except (ValueError, RecursionError) as exc:
         raise InvalidArgument(f"invalid JSON body: {exc}") from None
@@ -120,7 +120,8 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
     # Side effects already due (a dependent run, a cron tick) exist before we answer.
     mock.scheduler.catch_up()
     with mock.db.unit_of_work() as work:
-        user, key = authenticate(work, request.headers.get("authorization"), mock.clock.now())
+        user, key = authenticate(work, request.headers.get("authorization"), mock.clock.now(),
+                                 op.operation_id)
         request.state.caller = user.username
         if body.error is not None:
             raise body.error

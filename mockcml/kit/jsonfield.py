@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from mockcml.core.errors import InvalidArgument
+from mockcml.kit.wire import loads
 
 
 def dump(value: dict[str, Any] | None) -> str:
@@ -21,7 +22,7 @@ def parse_env_string(value: str, where: str) -> dict[str, str]:
     if value == "":
         return {}
     try:
-        data = json.loads(value)
+        data = loads(value, f"{where}: environment")  # invalid text inside is a 400 too
     except (ValueError, RecursionError):  # not JSON, too deep, or an over-long integer
         raise InvalidArgument(f"{where}: environment must be a JSON-encoded object") from None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):

@@ -28,6 +28,7 @@ from mockcml.core.contract import load_contract
 from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import InvalidArgument
 from mockcml.kit.sql import Row
+from mockcml.kit.wire import loads
 
 DEFAULT_PAGE_SIZE = 10
 Matcher = Callable[[Any], ColumnElement[bool]]
@@ -131,7 +132,7 @@ def parse_filter(listing: Listing, raw: str | None,
     if raw is None or raw.strip() == "":
         return []
     try:
-        data = json.loads(raw)
+        data = loads(raw, "search_filter")  # invalid text inside is a 400 too (kit.wire)
     except (ValueError, RecursionError):  # ValueError: also an integer of over 4300 digits
         raise InvalidArgument("search_filter is not a valid JSON object") from None
     if not isinstance(data, dict):
@@ -179,7 +180,7 @@ def _encode_token(values: list[Any], fingerprint: str) -> str:
 def _decode_token(token: str, fingerprint: str, width: int) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        data = json.loads(raw)
+        data = loads(raw, "page_token")
         values, seen = data["v"], data["f"]
     except (ValueError, KeyError, TypeError, RecursionError):
         raise InvalidArgument("page_token is not valid") from None

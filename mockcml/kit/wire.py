@@ -9,6 +9,7 @@ or lowerCamelCase, and an int64 may come as a number or a string.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import UTC, datetime
@@ -23,6 +24,45 @@ UINT64 = (0, 2**64 - 1)
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
 _TRUE = {"1", "t", "T", "true", "TRUE", "True"}
 _FALSE = {"0", "f", "F", "false", "FALSE", "False"}
+
+
+def check_text(value: Any, where: str = "request") -> Any:
+    """``value`` unchanged if every string in it (keys too) is valid Unicode, else a 400.
+
+    JSON may escape half of a UTF-16 surrogate pair on its own (``"x\\ud800"``); Python
+    decodes that to a string no UTF-8 database or response can hold. Like protojson,
+    which refuses invalid UTF-8 in a string field, mockcml refuses it wherever text comes
+    in, before anything is written: this function is the one check, applied to request
+    bodies, query and path values and every JSON text a client sends inside a string.
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidArgument(
+                f"{where}: invalid text (a lone UTF-16 surrogate is not a character)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, where)
+            check_text(item, f"{where}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            check_text(item, where)
+    return value
+
+
+def loads(raw: str | bytes, where: str = "request") -> Any:
+    """``json.loads`` for text a client sent: invalid text inside it is a 400 too.
+
+    Raises ``ValueError`` (and ``RecursionError``) as ``json.loads`` does, so callers keep
+    their own messages for text that is not JSON.
+    """
+    value = json.loads(raw)
+    # From bytes a lone surrogate can only come through a \u escape (UTF-8 cannot encode
+    # one): a large body without one is not walked.
+    if isinstance(raw, (bytes, bytearray)) and b"\\u" not in raw:
+        return value
+    return check_text(value, where)
 
 
 def camel(name: str) -> str:

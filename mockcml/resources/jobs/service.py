@@ -147,6 +147,7 @@ def _apply(session: Session, job: Job, body: dict[str, Any], project: Project, n
             raise InvalidArgument(f"parent job {job.parent_id!r} not found in this project")
         if other.id == job.id:
             raise InvalidArgument("a job cannot depend on itself")
+        _refuse_cycle(session, job, other)
     if project.default_engine_type == "ml_runtime" and not job.runtime_identifier:
         raise InvalidArgument("runtime_identifier is required in an ML Runtimes project")
     if project.default_engine_type == "legacy_engine" and not job.kernel:
@@ -155,6 +156,21 @@ def _apply(session: Session, job: Job, body: dict[str, Any], project: Project, n
         cron.next_after(job.schedule, job.timezone, now)
         if job.schedule and not job.paused else None
     )
+
+
+def _refuse_cycle(session: Session, job: Job, parent: Job) -> None:
+    """A dependency chain that leads back to ``job`` would run its jobs in turn forever
+    (each success starts the next), so it is refused, as fixtures refuse it."""
+    chain, seen, current = [job.name, parent.name], {job.id, parent.id}, parent
+    while current.parent_id:
+        if current.parent_id == job.id:
+            raise InvalidArgument(
+                "jobs would depend on each other in a cycle: " + " -> ".join(chain + [job.name]))
+        current = session.get(Job, current.parent_id)
+        if current is None or current.id in seen:  # a dangling or older loop: not ours
+            return
+        seen.add(current.id)
+        chain.append(current.name)
 
 
 def create_job(
