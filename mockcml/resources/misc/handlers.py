@@ -11,7 +11,6 @@ from mockcml.kit.listing import Listing, page, substring
 from mockcml.kit.wire import timestamp
 from mockcml.resources.misc import addons
 from mockcml.resources.projects import service as projects
-from mockcml.resources.projects.access import require
 from mockcml.resources.projects.schemas import project_wire
 
 
@@ -81,9 +80,8 @@ _MACHINE_USERS = Listing(
 )
 
 
-@operation("ListAllRunAsMachineUserCollaborators")
+@operation("ListAllRunAsMachineUserCollaborators", project="view")
 def list_machine_users(call: Call) -> dict:
-    require(call.session, call.user, call.path["project_id"], "view")
     result = page(call.session, select(_NONE.c.user_id, _NONE.c.user_name), _MACHINE_USERS,
                   call.query)
     return {

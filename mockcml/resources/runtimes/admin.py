@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session
 
-from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied
+from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.resources.runtimes.service import describe_image
 from mockcml.resources.runtimes.tables import Runtime
 
@@ -23,9 +23,8 @@ _IMAGE = re.compile(r"^(?P<registry>[a-z0-9.-]+(?::\d+)?)/(?P<path>[a-z0-9._/-]+
 _MAINTENANCE = re.compile(r"^(?P<version>.+?)-b(?P<build>\d+)$")
 
 
-def require_admin(user: Any) -> None:
-    if not user.is_admin:
-        raise PermissionDenied("runtime administration is for site administrators")
+# The PERMISSION_DENIED message of every operation here (declared with the operation).
+ADMINS_ONLY = "runtime administration is for site administrators"
 
 
 def inspect(url: str) -> tuple[bool, str, dict[str, Any]]:
