@@ -84,7 +84,8 @@ def invoke(call: Any) -> Any:
     if declared.same_ids and call.body:
         for name in declared.same_ids:
             value = call.body.get(name)
-            if value and value != call.path[name]:
+            # Path values are text; a body may carry the same id as a number (int32 ids).
+            if value and str(value) != call.path[name]:
                 raise InvalidArgument(f"{name} in the body does not match the path")
     return declared.handler(call)
 

@@ -16,4 +16,5 @@ RESOURCE_MODULES = (
     "mockcml.resources.model_deployments.handlers",
     "mockcml.resources.experiments.handlers",
     "mockcml.resources.experiment_runs.handlers",
+    "mockcml.resources.cpu_profiles.handlers",
 )

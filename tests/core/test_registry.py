@@ -118,10 +118,11 @@ def test_project_is_on_the_call_and_writes_read_it_in_the_transaction(declare, p
     assert projects == [("plain-sql", "p1", "view"), ("orm-session", "p2", "write")]
 
 
-@pytest.mark.parametrize("body", [None, {}, {"job_id": ""}, {"job_id": "j1"}, {"other": "x"}])
+@pytest.mark.parametrize("body", [None, {}, {"job_id": ""}, {"job_id": "17"}, {"job_id": 17},
+                                  {"other": "x"}])
 def test_same_ids_accepts_absent_empty_and_equal(declare, body):
     declare("TestIds", same_ids=("job_id",))
-    assert registry.invoke(make_call("TestIds", path={"job_id": "j1"}, body=body)) == "done"
+    assert registry.invoke(make_call("TestIds", path={"job_id": "17"}, body=body)) == "done"
 
 
 def test_same_ids_refuses_a_differing_body_id(declare):
