@@ -22,7 +22,7 @@ from mockcml.resources.projects.access import (
     grant,
     require,
 )
-from mockcml.resources.projects.tables import Collaborator, Project
+from mockcml.resources.projects.tables import SHARED_MEMORY_MB, Collaborator, Project
 from mockcml.resources.users.service import get_user
 from mockcml.resources.users.tables import User
 
@@ -206,7 +206,7 @@ def create_project(
         description=body.get("description") or "",
         visibility=_check_choice(body.get("visibility") or "private", VISIBILITIES, "visibility"),
         default_engine_type=_check_choice(engine, ENGINE_TYPES, "default_project_engine_type"),
-        shared_memory_limit=body.get("shared_memory_limit") or 64,
+        shared_memory_limit=body.get("shared_memory_limit") or SHARED_MEMORY_MB,
         environment=jsonfield.dump(body.get("environment")),
         template=body.get("template") or "",
         git_url=body.get("git_url") or "",

@@ -2,6 +2,24 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
+from mockcml.core.errors import InvalidArgument
+
+# A new project's shared memory in MB, whether made by CreateProject or by a fixture.
+SHARED_MEMORY_MB = 64
+
+
+def workload_kernel(engine: str, runtime_identifier: str, kernel: str) -> str:
+    """The kernel a job, application or model build of a project with ``engine`` runs.
+
+    Both the API's create/update paths and the fixture loader use this: an ML Runtimes
+    project's workload must name a runtime; a legacy-engine one falls back to python3.
+    """
+    if engine == "ml_runtime" and not runtime_identifier:
+        raise InvalidArgument("runtime_identifier is required in an ML Runtimes project")
+    if engine == "legacy_engine" and not kernel:
+        return "python3"
+    return kernel
+
 
 class Project(SQLModel, table=True):
     __tablename__ = "projects"
@@ -15,7 +33,7 @@ class Project(SQLModel, table=True):
     visibility: str = "private"
     default_engine_type: str = "ml_runtime"
     creation_status: str = "success"
-    shared_memory_limit: int = 64
+    shared_memory_limit: int = SHARED_MEMORY_MB
     environment: str = "{}"  # JSON object, returned as a JSON-encoded string
     ephemeral_storage_request: int = 0
     ephemeral_storage_limit: int = 0
