@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from mockcml.core.errors import InvalidArgument, NotFound
-from mockcml.resources.runtimes.service import describe_image
+from mockcml.resources.runtimes.service import describe_image, runtime_row
 from mockcml.resources.runtimes.tables import Runtime
 
 # registry host (with a dot or a port), path, and a tag
@@ -66,11 +66,7 @@ def register(session: Session, user: Any, url: str) -> dict[str, Any]:
     if session.get(Runtime, url) is not None:
         out.update(reason="this runtime is already registered", reason_data=url)
         return out
-    described = describe_image(url)
-    session.add(Runtime(image_identifier=url, editor=described["editor"],
-                        kernel=described["kernel"], edition=described["edition"],
-                        description=described["description"],
-                        full_version=described["full_version"], register_user_id=user.id))
+    session.add(Runtime(**runtime_row(url, {}, user.id)))
     out["insert_success"] = True
     return out
 
