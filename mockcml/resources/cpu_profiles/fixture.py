@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcml.fixtures.kinds import Field, Integer, Number, Record
+from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Section
 from mockcml.resources.cpu_profiles.tables import CpuProfile, problems, profile_row
 
-CPU_PROFILE = Record("CpuProfile", "A CPU resource profile: the fields of "
-                     "CreateCpuProfileRequest, plus its id.", (
-    Field("id", Integer(minimum=1), "Profile id (int32), unique.", required=True),
-    Field("cpu", Number(positive=True), "vCPU cores.", required=True),
-    Field("memory", Number(positive=True), "Memory in GB.", required=True),
-    Field("resource_group_id", Integer(minimum=0), "Resource group.", default=0),
+CPU_PROFILE = k.Record("CpuProfile", "A CPU resource profile: the fields of "
+                       "CreateCpuProfileRequest, plus its id.", (
+    k.Field("id", k.Integer(minimum=1), "Profile id (int32), unique.", required=True),
+    k.Field("cpu", k.Number(positive=True), "vCPU cores.", required=True),
+    k.Field("memory", k.Number(positive=True), "Memory in GB.", required=True),
+    k.Field("resource_group_id", k.Integer(minimum=0), "Resource group.", default=0),
 ), key=("id",))
 
 

@@ -1,31 +1,20 @@
-"""Fixture records of a project's collaborators, and the engine rules its workloads'
-records share: the shape an item has in a fixture file.
-
-Assembled into the scenario by ``mockcml/fixtures/schema.py``; field names follow the
-API's create requests.
+"""A project's collaborators in fixture files, and the kernel vocabulary its jobs,
+applications and builds share (the project record itself is assembled in
+``fixtures/schema.py``).
 """
 
 from __future__ import annotations
 
-from mockcml.fixtures.kinds import (
-    Choice,
-    Field,
-    Record,
-    Ref,
-)
-
-VISIBILITIES = ("public", "organization", "private")
-
-ENGINE_TYPES = ("ml_runtime", "legacy_engine")
-
-PERMISSIONS = ("read", "business_user", "operator", "write", "admin")
+from mockcml.fixtures import kinds as k
+from mockcml.resources.projects.access import PERMISSIONS
+from mockcml.resources.projects.service import ENGINE_TYPES, VISIBILITIES  # noqa: F401
 
 KERNELS = ("python3", "python2", "r", "scala")
 
 # The default of kernel, as resources/projects/tables.workload_kernel applies it.
 LEGACY_KERNEL_DOC = "python3 in legacy_engine projects, else empty"
 
-COLLABORATOR = Record("Collaborator", "A user given access to the project.", (
-    Field("user", Ref("user"), "Username.", required=True),
-    Field("permission", Choice(PERMISSIONS), "What the user may do.", required=True),
+COLLABORATOR = k.Record("Collaborator", "A user given access to the project.", (
+    k.Field("user", k.Ref("user"), "Username.", required=True),
+    k.Field("permission", k.Choice(PERMISSIONS), "What the user may do.", required=True),
 ), key=("user",))
