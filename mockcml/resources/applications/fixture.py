@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mockcml.fixtures import kinds as k
-from mockcml.resources.projects.fixture import KERNELS, LEGACY_KERNEL_DOC
+from mockcml.resources.projects.fixture import WORKLOAD
 
 # Fixture status -> the API's name (accepted as well). A test keeps these in step with the
 # lifecycle modules of mockcml/resources.
@@ -26,14 +26,7 @@ APPLICATION = k.Record("Application", "An application of the project: the fields
     k.Field("script", k.Text(), "Script that serves the app; required unless cdv_app."),
     k.Field("creator", k.Ref("user"), "Username of the creator.", default="the project owner"),
     k.Field("created_at", k.Time(), "Creation time.", default="just after the project's"),
-    k.Field("runtime_identifier", k.Ref("runtime"),
-            "image_identifier of a runtime of the scenario; required in ml_runtime projects."),
-    k.Field("runtime_addon_identifiers", k.ListOf(k.Text()), "Runtime add-ons."),
-    k.Field("kernel", k.Choice(KERNELS), "Kernel for legacy-engine projects.",
-            default=LEGACY_KERNEL_DOC),
-    k.Field("cpu", k.Number(positive=True), "vCPU cores.", default=1),
-    k.Field("memory", k.Number(positive=True), "Memory in GB.", default=1),
-    k.Field("nvidia_gpu", k.Integer(minimum=0), "GPUs.", default=0),
+    *WORKLOAD,
     k.Field("environment", k.EnvMap(), "Environment variables; MOCKCML_OUTCOME, "
             "MOCKCML_STARTING_DURATION, MOCKCML_DURATION and MOCKCML_STOPPING_DURATION script its "
             "starts as for API-created apps."),

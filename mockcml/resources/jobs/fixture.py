@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from mockcml.fixtures import kinds as k
 from mockcml.resources.job_runs.fixture import OUTCOMES, RUN
-from mockcml.resources.projects.fixture import KERNELS, LEGACY_KERNEL_DOC
+from mockcml.resources.projects.fixture import WORKLOAD
 
 RECIPIENT = k.Record("JobRecipient", "Who hears about the job's runs.", (
     k.Field("email", k.Text(nonempty=True), "Address.", required=True),
@@ -33,14 +33,7 @@ JOB = k.Record("Job", "A job of the project: the fields of CreateJobRequest, plu
     k.Field("creator", k.Ref("user"), "Username of the creator (also the job's owner).",
             default="the project owner"),
     k.Field("created_at", k.Time(), "Creation time.", default="just after the project's"),
-    k.Field("runtime_identifier", k.Ref("runtime"),
-            "image_identifier of a runtime of the scenario; required in ml_runtime projects."),
-    k.Field("runtime_addon_identifiers", k.ListOf(k.Text()), "Runtime add-ons."),
-    k.Field("kernel", k.Choice(KERNELS), "Kernel for legacy-engine projects.",
-            default=LEGACY_KERNEL_DOC),
-    k.Field("cpu", k.Number(positive=True), "vCPU cores.", default=1),
-    k.Field("memory", k.Number(positive=True), "Memory in GB.", default=1),
-    k.Field("nvidia_gpu", k.Integer(minimum=0), "GPUs.", default=0),
+    *WORKLOAD,
     k.Field("schedule", k.Cron(), "5-field cron expression; a cron job."),
     k.Field("timezone", k.TimeZone(), "Time zone of the schedule.", default="America/Los_Angeles"),
     k.Field("parent", k.Ref("job"), "Name of a job of the same project; this job runs after each "
