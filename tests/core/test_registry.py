@@ -169,3 +169,17 @@ def test_every_project_route_declares_its_project():
         if params & {"project_id", "experiment_project_id"}:
             assert declared.project is not None, op.operation_id
             assert declared.project_param in params, op.operation_id
+
+
+def test_no_handler_module_imports_another_resources_handlers():
+    """Shared steps live in the registry or a service, never in a sibling's handlers."""
+    import re
+    from pathlib import Path
+
+    import mockcml.resources as resources
+
+    root = Path(resources.__file__).parent
+    for path in root.glob("*/handlers.py"):
+        text = path.read_text(encoding="utf-8")
+        imported = re.findall(r"mockcml\.resources\.(\w+)\.handlers", text)
+        assert all(name == path.parent.name for name in imported), (path, imported)
