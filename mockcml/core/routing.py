@@ -28,6 +28,7 @@ from mockcml.core.intake import Body
 from mockcml.core.registry import HANDLERS, after_commit, invoke
 from mockcml.core.render import json_response
 from mockcml.core.state import Mock
+from mockcml.kit.sql import Row
 from mockcml.kit.wire import camel, check_text, loads, query_value
 
 log = logging.getLogger("mockcml")
@@ -46,6 +47,8 @@ class Call:
     query: dict[str, Any]
     body: dict[str, Any] | None
     request: Request
+    # The path's project, checked by registry.invoke when the operation declares one.
+    project: Row | None = None
 
     @property
     def session(self) -> Session:

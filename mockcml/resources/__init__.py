@@ -27,4 +27,5 @@ RESOURCE_MODULES = (
     "mockcml.resources.workloads.handlers",
     "mockcml.resources.diagnostics.handlers",
     "mockcml.resources.spark.handlers",
+    "mockcml.resources.cpu_profiles.handlers",
 )

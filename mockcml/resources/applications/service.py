@@ -42,7 +42,7 @@ from mockcml.resources.applications import lifecycle
 from mockcml.resources.applications.lifecycle import APPLICATION
 from mockcml.resources.applications.tables import Application
 from mockcml.resources.jobs.service import KERNELS
-from mockcml.resources.projects.tables import Project
+from mockcml.resources.projects.tables import Project, workload_kernel
 from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
 
@@ -207,12 +207,7 @@ def _apply(session: Session, app: Application, body: dict[str, Any], project: Pr
         app.environment = jsonfield.dump(env)
     if "runtime_addon_identifiers" in body:
         app.runtime_addon_identifiers = json.dumps(body["runtime_addon_identifiers"])
-    # Same engine rules as jobs: a runtime is required with ML Runtimes, legacy engine
-    # projects fall back to the python3 kernel.
-    if project.default_engine_type == "ml_runtime" and not app.runtime_identifier:
-        raise InvalidArgument("runtime_identifier is required in an ML Runtimes project")
-    if project.default_engine_type == "legacy_engine" and not app.kernel:
-        app.kernel = "python3"
+    app.kernel = workload_kernel(project.default_engine_type, app.runtime_identifier, app.kernel)
 
 
 def _flush(session: Session, app: Application) -> None:

@@ -27,7 +27,7 @@ from mockcml.kit.users import Creator
 from mockcml.kit.wire import parse_timestamp
 from mockcml.resources.experiment_runs import data
 from mockcml.resources.experiment_runs.listing import RUN_LISTING
-from mockcml.resources.experiment_runs.tables import ExperimentRun
+from mockcml.resources.experiment_runs.tables import ExperimentRun, artifact_uri
 from mockcml.resources.experiments.tables import Experiment
 from mockcml.resources.experiments.validation import MAX_TAG_VALUE_LENGTH, key_values
 from mockcml.resources.users.tables import User
@@ -90,7 +90,7 @@ def create_run(
         id=run_id, project_id=experiment.project_id, experiment_id=experiment.id,
         user_id=user.id, status=RUNNING,
         start_time=parse_timestamp(start, "start_time") if start else now,
-        artifact_uri=f"{experiment.artifact_location.rstrip('/')}/{run_id}/artifacts",
+        artifact_uri=artifact_uri(experiment.artifact_location, run_id),
         created_at=now, updated_at=now,
     )
     session.add(run)

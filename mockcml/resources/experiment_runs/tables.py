@@ -4,6 +4,11 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
+def artifact_uri(artifact_location: str, run_id: str) -> str:
+    """Where a run's artifacts go: below its experiment's location (API and fixtures)."""
+    return f"{artifact_location.rstrip('/')}/{run_id}/artifacts"
+
+
 class ExperimentRun(SQLModel, table=True):
     __tablename__ = "experiment_runs"
     # Serves the default created_at order of ListExperimentRuns page after page.

@@ -18,11 +18,10 @@ from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgume
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, page, substring
 from mockcml.kit.users import Creator, user_keys
-from mockcml.resources.experiments.tables import Experiment
+from mockcml.resources.experiments.tables import Experiment, encode_tags, experiment_row
 from mockcml.resources.experiments.validation import (
     MAX_EXPERIMENT_TAG_VALUE_LENGTH,
     key_values,
-    tag_list,
 )
 from mockcml.resources.projects.tables import Project
 from mockcml.resources.users.tables import User
@@ -30,7 +29,6 @@ from mockcml.resources.users.tables import User
 ACTIVE, DELETED = "active", "deleted"
 LIFECYCLE_STAGES = (ACTIVE, DELETED)
 # [inferred] Where CML keeps a project's MLflow artifacts when the client names no location.
-DEFAULT_ARTIFACT_ROOT = "/home/cdsw/.experiments"
 
 # [inferred] The reference names no filter or sort keys for ListExperiments and
 # ListAllExperiments; these follow the Experiment fields and the creator.* convention of
@@ -126,8 +124,7 @@ def _check_name(session: Session, project_id: str, name: Any, exclude: str | Non
 
 
 def _tags(value: list | None) -> str:
-    pairs = key_values(value, MAX_EXPERIMENT_TAG_VALUE_LENGTH, "experiment tag")
-    return json.dumps(tag_list(pairs), separators=(",", ":"))
+    return encode_tags(key_values(value, MAX_EXPERIMENT_TAG_VALUE_LENGTH, "experiment tag"))
 
 
 def create_experiment(
@@ -135,14 +132,11 @@ def create_experiment(
     *, experiment_id: str | None = None,
 ) -> Experiment:
     name = _check_name(session, project.id, body.get("name"))
-    experiment_id = experiment_id or new_id()
-    experiment = Experiment(
-        id=experiment_id, project_id=project.id, name=name, user_id=user.id,
-        artifact_location=body.get("artifact_location")
-        or f"{DEFAULT_ARTIFACT_ROOT}/{experiment_id}",
-        engine_id=body.get("engine_id") or "", tags=_tags(body.get("tags")),
-        created_at=now, updated_at=now,
-    )
+    pairs = key_values(body.get("tags"), MAX_EXPERIMENT_TAG_VALUE_LENGTH, "experiment tag")
+    # lifecycle_stage is output-only in a create request: a new experiment is active.
+    fields = {**body, "lifecycle_stage": None}
+    experiment = Experiment(**experiment_row(experiment_id or new_id(), project.id, user.id,
+                                             name, fields, pairs, now))
     session.add(experiment)
     session.flush()
     return experiment

@@ -24,7 +24,6 @@ from mockcml.core.registry import operation
 from mockcml.core.routing import Call
 from mockcml.resources.files import paths, service
 from mockcml.resources.files.tables import ProjectFile
-from mockcml.resources.projects.access import require
 
 
 def file_info(row: ProjectFile, path: str | None = None) -> dict:
@@ -35,22 +34,17 @@ def file_info(row: ProjectFile, path: str | None = None) -> dict:
     }
 
 
-def _project_id(call: Call, capability: str) -> str:
-    project, _ = require(call.session, call.user, call.path["project_id"], capability)
-    return project.id
-
-
-@operation("ListProjectFiles")
+@operation("ListProjectFiles", project="view")
 def list_project_files(call: Call) -> dict:
-    project_id = _project_id(call, "view")
+    project_id = call.project.id
     path = paths.normalise(call.path["path"])
     # Not paginated: the whole directory in one answer, names relative to it. [live-3p]
     return {"files": [file_info(row) for row in service.list_dir(call.session, project_id, path)]}
 
 
-@operation("UploadFile")
+@operation("UploadFile", project="write")
 def upload_file(call: Call) -> dict:
-    project_id = _project_id(call, "write")
+    project_id = call.project.id
     parts = (call.body or {}).get("files") or []
     if not parts:
         raise InvalidArgument("the multipart body has no file; name the field after its destination")
@@ -64,17 +58,17 @@ def upload_file(call: Call) -> dict:
     return {}
 
 
-@operation("DownloadProjectFile")
+@operation("DownloadProjectFile", project="view")
 def download_project_file(call: Call) -> Response:
-    project_id = _project_id(call, "view")
+    project_id = call.project.id
     path = paths.normalise(call.path["path"])
     data = service.read(call.session, project_id, path)
     return Response(content=data, media_type="application/octet-stream")
 
 
-@operation("UpdateProjectFileMetadata")
+@operation("UpdateProjectFileMetadata", project="write")
 def update_project_file_metadata(call: Call) -> dict:
-    project_id = _project_id(call, "write")
+    project_id = call.project.id
     source = paths.normalise(call.path["path"])
     new_path = (call.body or {}).get("path")
     if not new_path:
@@ -85,8 +79,7 @@ def update_project_file_metadata(call: Call) -> dict:
     return file_info(row, row.path)
 
 
-@operation("DeleteProjectFile")
+@operation("DeleteProjectFile", project="write")
 def delete_project_file(call: Call) -> dict:
-    project_id = _project_id(call, "write")
-    service.remove(call.session, project_id, paths.normalise(call.path["path"]))
+    service.remove(call.session, call.project.id, paths.normalise(call.path["path"]))
     return {}

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.resources.files import paths
-from mockcml.resources.files.tables import ProjectFile
+from mockcml.resources.files.tables import ProjectFile, file_row
 
 # Largest file one upload may store; the router also caps the whole multipart body.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -60,10 +60,7 @@ def _make_parents(session: Session, project_id: str, path: str, now: float) -> N
     for directory in paths.ancestors(path):
         row = find(session, project_id, directory)
         if row is None:
-            session.add(ProjectFile(
-                project_id=project_id, path=directory, parent=paths.parent_of(directory),
-                name=paths.name_of(directory), is_dir=True, created_at=now, updated_at=now,
-            ))
+            session.add(ProjectFile(**file_row(project_id, directory, None, now)))
         elif not row.is_dir:
             raise InvalidArgument(f"{directory!r} is a file, not a directory")
     session.flush()
@@ -99,11 +96,7 @@ def upload(session: Session, project_id: str, path: str, data: bytes, now: float
         raise InvalidArgument(f"file {path!r} is larger than {MAX_FILE_BYTES} bytes")
     _make_parents(session, project_id, path, now)
     stored = _free_path(session, project_id, path)
-    session.add(ProjectFile(
-        project_id=project_id, path=stored, parent=paths.parent_of(stored),
-        name=paths.name_of(stored), is_dir=False, size=len(data), content=data,
-        created_at=now, updated_at=now,
-    ))
+    session.add(ProjectFile(**file_row(project_id, stored, data, now)))
     session.flush()
     return stored
 

@@ -1,7 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from mockcml.resources.files import paths
+
+
+def file_row(project_id: str, path: str, data: bytes | None, created: float) -> dict[str, Any]:
+    """A new file's columns (a directory when ``data`` is None), its parent and name
+    derived from the path: UploadFile, the directories above it and fixtures use it."""
+    return {"project_id": project_id, "path": path, "parent": paths.parent_of(path),
+            "name": paths.name_of(path), "is_dir": data is None,
+            "size": 0 if data is None else len(data), "content": data,
+            "created_at": created, "updated_at": created}
 
 
 class ProjectFile(SQLModel, table=True):

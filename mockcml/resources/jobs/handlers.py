@@ -6,7 +6,6 @@ from mockcml.core.registry import operation
 from mockcml.core.routing import Call
 from mockcml.resources.jobs import service
 from mockcml.resources.jobs.schemas import job_wire
-from mockcml.resources.projects.access import require
 from mockcml.resources.projects.service import viewable_projects
 
 
@@ -15,10 +14,9 @@ def _page(result) -> dict:  # noqa: ANN001
             "next_page_token": result.next_page_token}
 
 
-@operation("ListJobs")
+@operation("ListJobs", project="view")
 def list_jobs(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "view")
-    return _page(service.list_jobs(call.session, project.id, call.query))
+    return _page(service.list_jobs(call.session, call.project.id, call.query))
 
 
 @operation("ListAllJobs")
@@ -28,33 +26,29 @@ def list_all_jobs(call: Call) -> dict:
     return _page(service.list_all_jobs(call.session, clause, call.query))
 
 
-@operation("GetJob")
+@operation("GetJob", project="view")
 def get_job(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "view")
-    return job_wire(*service.get_job_row(call.session, project.id, call.path["job_id"]))
+    return job_wire(*service.get_job_row(call.session, call.project.id, call.path["job_id"]))
 
 
-@operation("CreateJob")
+@operation("CreateJob", project="write", pokes=True)
 def create_job(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "write")
+    project = call.project
     job = service.create_job(call.session, call.user, project, call.body or {}, call.now)
-    call.mock.scheduler.poke()
     return job_wire(*service.get_job_row(call.session, project.id, job.id))
 
 
-@operation("UpdateJob")
+@operation("UpdateJob", project="write", pokes=True)
 def update_job(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "write")
+    project = call.project
     job = service.get_job(call.session, project.id, call.path["job_id"])
     service.update_job(call.session, job, project, call.body or {}, call.now)
     call.session.flush()
-    call.mock.scheduler.poke()
     return job_wire(*service.get_job_row(call.session, project.id, job.id))
 
 
-@operation("DeleteJob")
+@operation("DeleteJob", project="write", pokes=True)
 def delete_job(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "write")
-    service.delete_job(call.session, service.get_job(call.session, project.id, call.path["job_id"]))
-    call.mock.scheduler.poke()
+    project_id = call.project.id
+    service.delete_job(call.session, service.get_job(call.session, project_id, call.path["job_id"]))
     return {}

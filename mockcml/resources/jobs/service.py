@@ -16,7 +16,7 @@ from mockcml.kit.sql import fetch_one
 from mockcml.kit.users import Creator, Owner, user_keys
 from mockcml.resources.jobs import cron
 from mockcml.resources.jobs.tables import Job
-from mockcml.resources.projects.tables import Project
+from mockcml.resources.projects.tables import Project, workload_kernel
 from mockcml.resources.users.tables import User
 
 KERNELS = ("python3", "python2", "r", "scala", "")
@@ -148,10 +148,7 @@ def _apply(session: Session, job: Job, body: dict[str, Any], project: Project, n
         if other.id == job.id:
             raise InvalidArgument("a job cannot depend on itself")
         _refuse_cycle(session, job, other)
-    if project.default_engine_type == "ml_runtime" and not job.runtime_identifier:
-        raise InvalidArgument("runtime_identifier is required in an ML Runtimes project")
-    if project.default_engine_type == "legacy_engine" and not job.kernel:
-        job.kernel = "python3"
+    job.kernel = workload_kernel(project.default_engine_type, job.runtime_identifier, job.kernel)
     job.next_cron_at = (
         cron.next_after(job.schedule, job.timezone, now)
         if job.schedule and not job.paused else None

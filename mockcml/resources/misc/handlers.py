@@ -10,7 +10,6 @@ from mockcml.kit.sql import Row
 from mockcml.kit.wire import timestamp
 from mockcml.resources.misc import addons, machine_users
 from mockcml.resources.projects import service as projects
-from mockcml.resources.projects.access import require
 from mockcml.resources.projects.schemas import project_wire
 
 
@@ -66,11 +65,9 @@ def create_amp(call: Call) -> dict:
     return project_wire(*projects.get_project_row(call.session, call.user, project.id))
 
 
-@operation("ListAllRunAsMachineUserCollaborators")
+@operation("ListAllRunAsMachineUserCollaborators", project="view")
 def list_machine_users(call: Call) -> dict:
-    project_id = call.path["project_id"]
-    require(call.session, call.user, project_id, "view")
-    result = machine_users.list_machine_users(call.session, project_id, call.query)
+    result = machine_users.list_machine_users(call.session, call.path["project_id"], call.query)
     return {
         "run_as_machine_user_collaborators": [
             {"user_id": user_id, "user_name": user_name} for user_id, user_name in result.rows

@@ -18,7 +18,7 @@ from mockcml.resources.model_builds import lifecycle
 from mockcml.resources.model_builds.tables import ModelBuild
 from mockcml.resources.models.ids import crn
 from mockcml.resources.models.tables import Model
-from mockcml.resources.projects.tables import Project
+from mockcml.resources.projects.tables import Project, workload_kernel
 from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
 
@@ -79,10 +79,8 @@ def _validate(build: ModelBuild, project: Project) -> None:
             raise InvalidArgument("function_name must not be empty")
     if build.kernel not in KERNELS:
         raise InvalidArgument(f"kernel must be one of {[k for k in KERNELS if k]}")
-    if project.default_engine_type == "ml_runtime" and not build.runtime_identifier:
-        raise InvalidArgument("runtime_identifier is required in an ML Runtimes project")
-    if project.default_engine_type == "legacy_engine" and not build.kernel:
-        build.kernel = "python3"
+    build.kernel = workload_kernel(project.default_engine_type, build.runtime_identifier,
+                                   build.kernel)
 
 
 def create_build(

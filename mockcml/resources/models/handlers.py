@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from mockcml.core.errors import InvalidArgument
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
 from mockcml.resources.models import service
 from mockcml.resources.models.schemas import model_wire
-from mockcml.resources.projects.access import require
 from mockcml.resources.projects.service import viewable_projects
 
 
@@ -16,10 +14,9 @@ def _page(result) -> dict:  # noqa: ANN001
             "next_page_token": result.next_page_token}
 
 
-@operation("ListModels")
+@operation("ListModels", project="view")
 def list_models(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "view")
-    return _page(service.list_models(call.session, project.id, call.query))
+    return _page(service.list_models(call.session, call.project.id, call.query))
 
 
 @operation("ListAllModels")
@@ -28,36 +25,29 @@ def list_all_models(call: Call) -> dict:
     return _page(service.list_all_models(call.session, viewable_projects(call.user), call.query))
 
 
-@operation("GetModel")
+@operation("GetModel", project="view")
 def get_model(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "view")
-    return model_wire(*service.get_model_row(call.session, project.id, call.path["model_id"]))
+    return model_wire(*service.get_model_row(call.session, call.project.id, call.path["model_id"]))
 
 
-@operation("CreateModel")
+@operation("CreateModel", project="write", same_ids=("project_id",))
 def create_model(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "write")
-    body = call.body or {}
-    # The body may repeat the project id of the path (cmlapi sends it); they must agree.
-    if body.get("project_id") and body["project_id"] != project.id:
-        raise InvalidArgument("project_id in the body does not match the path")
-    model = service.create_model(call.session, call.user, project, body, call.now,
+    model = service.create_model(call.session, call.user, call.project, call.body or {}, call.now,
                                  call.mock.settings)
     return model_wire(model, call.user)
 
 
-@operation("UpdateModel")
+@operation("UpdateModel", project="write")
 def update_model(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "write")
+    project = call.project
     model = service.get_model(call.session, project.id, call.path["model_id"])
     service.update_model(call.session, model, call.body or {}, call.now)
     call.session.flush()
     return model_wire(*service.get_model_row(call.session, project.id, model.id))
 
 
-@operation("DeleteModel")
+@operation("DeleteModel", project="write")
 def delete_model(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "write")
-    service.delete_model(call.session, service.get_model(call.session, project.id,
+    service.delete_model(call.session, service.get_model(call.session, call.project.id,
                                                          call.path["model_id"]))
     return {}

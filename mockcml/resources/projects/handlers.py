@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from mockcml.core.errors import InvalidArgument
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
 from mockcml.resources.projects import service
-from mockcml.resources.projects.access import require
 from mockcml.resources.projects.schemas import collaborator_wire, project_wire
 from mockcml.resources.projects.tables import Project
 
@@ -44,45 +42,38 @@ def create_project(call: Call) -> dict:
     return project_wire(*service.get_project_row(call.session, call.user, project.id))
 
 
-@operation("UpdateProject")
+@operation("UpdateProject", project="admin")
 def update_project(call: Call) -> dict:
-    row, _ = require(call.session, call.user, call.path["project_id"], "admin")
-    project = call.session.get(Project, row.id)
+    project = call.session.get(Project, call.project.id)
     service.update_project(call.session, project, call.body or {}, call.now)
     call.session.flush()
     return project_wire(*service.get_project_row(call.session, call.user, project.id))
 
 
-@operation("DeleteProject")
+@operation("DeleteProject", project="admin")
 def delete_project(call: Call) -> dict:
-    row, _ = require(call.session, call.user, call.path["project_id"], "admin")
-    service.delete_project(call.session, call.session.get(Project, row.id))
+    service.delete_project(call.session, call.session.get(Project, call.project.id))
     return {}
 
 
-@operation("ListProjectCollaborators")
+@operation("ListProjectCollaborators", project="view")
 def list_collaborators(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "view")
-    result = service.list_collaborators(call.session, project, call.query)
+    result = service.list_collaborators(call.session, call.project, call.query)
     return {
         "collaborators": [collaborator_wire(user, perm) for user, perm in result.rows],
         "next_page_token": result.next_page_token,
     }
 
 
-@operation("AddProjectCollaborator")
+@operation("AddProjectCollaborator", project="admin", same_ids=("username",))
 def add_collaborator(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "admin")
     body = call.body or {}
-    if body.get("username") and body["username"] != call.path["username"]:
-        raise InvalidArgument("username in the body does not match the path")
-    service.add_collaborator(call.session, project, call.path["username"],
+    service.add_collaborator(call.session, call.project, call.path["username"],
                              body.get("permission") or "", call.now)
     return {}
 
 
-@operation("DeleteProjectCollaborator")
+@operation("DeleteProjectCollaborator", project="admin")
 def delete_collaborator(call: Call) -> dict:
-    project, _ = require(call.session, call.user, call.path["project_id"], "admin")
-    service.remove_collaborator(call.session, project, call.path["username"])
+    service.remove_collaborator(call.session, call.project, call.path["username"])
     return {}

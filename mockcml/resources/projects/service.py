@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
-from mockcml.kit.ids import new_id, slugify
+from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, page, substring
 from mockcml.kit.sql import Row, fetch_one
 from mockcml.kit.users import Creator, Owner, user_keys
@@ -22,7 +22,7 @@ from mockcml.resources.projects.access import (
     grant,
     require,
 )
-from mockcml.resources.projects.tables import Collaborator, Project
+from mockcml.resources.projects.tables import SHARED_MEMORY_MB, Collaborator, Project, project_row
 from mockcml.resources.users.service import get_user
 from mockcml.resources.users.tables import User
 
@@ -201,23 +201,12 @@ def create_project(
     owner = owner or user
     name = body.get("name") or ""
     _check_name(session, owner.id, name)
-    engine = body.get("default_project_engine_type") or "ml_runtime"
-    project = Project(
-        id=project_id or new_id(),
-        name=name,
-        slug=slugify(name),
-        owner_id=owner.id,
-        creator_id=user.id,
-        description=body.get("description") or "",
-        visibility=_check_choice(body.get("visibility") or "private", VISIBILITIES, "visibility"),
-        default_engine_type=_check_choice(engine, ENGINE_TYPES, "default_project_engine_type"),
-        shared_memory_limit=body.get("shared_memory_limit") or 64,
-        environment=jsonfield.dump(body.get("environment")),
-        template=body.get("template") or "",
-        git_url=body.get("git_url") or "",
-        created_at=now,
-        updated_at=now,
-    )
+    _check_choice(body.get("visibility") or "private", VISIBILITIES, "visibility")
+    _check_choice(body.get("default_project_engine_type") or "ml_runtime", ENGINE_TYPES,
+                  "default_project_engine_type")
+    # proto3: a shared_memory_limit of 0 is "not set", so it takes the default too.
+    fields = {**body, "shared_memory_limit": body.get("shared_memory_limit") or SHARED_MEMORY_MB}
+    project = Project(**project_row(project_id or new_id(), owner.id, user.id, fields, now))
     if project.shared_memory_limit < 0:
         raise InvalidArgument("shared_memory_limit must not be negative")
     session.add(project)

@@ -1,6 +1,48 @@
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Field, SQLModel
+
+from mockcml.core.errors import InvalidArgument
+from mockcml.kit import jsonfield
+from mockcml.kit.ids import slugify
+
+# A new project's shared memory in MB, whether made by CreateProject or by a fixture.
+SHARED_MEMORY_MB = 64
+
+
+def project_row(project_id: str, owner_id: int, creator_id: int, fields: dict[str, Any],
+                created: float) -> dict[str, Any]:
+    """A new project's columns from CreateProjectRequest fields (or a fixture's): what the
+    fields leave out takes the workspace defaults; the slug comes from the name."""
+    name = fields.get("name") or ""
+    memory = fields.get("shared_memory_limit")
+    return {
+        "id": project_id, "name": name, "slug": slugify(name), "owner_id": owner_id,
+        "creator_id": creator_id, "description": fields.get("description") or "",
+        "visibility": fields.get("visibility") or "private",
+        "default_engine_type": fields.get("default_project_engine_type") or "ml_runtime",
+        "shared_memory_limit": SHARED_MEMORY_MB if memory is None else memory,
+        "environment": jsonfield.dump(fields.get("environment")),
+        "ephemeral_storage_request": fields.get("ephemeral_storage_request") or 0,
+        "ephemeral_storage_limit": fields.get("ephemeral_storage_limit") or 0,
+        "template": fields.get("template") or "", "git_url": fields.get("git_url") or "",
+        "created_at": created, "updated_at": created,
+    }
+
+
+def workload_kernel(engine: str, runtime_identifier: str, kernel: str) -> str:
+    """The kernel a job, application or model build of a project with ``engine`` runs.
+
+    Both the API's create/update paths and the fixture loader use this: an ML Runtimes
+    project's workload must name a runtime; a legacy-engine one falls back to python3.
+    """
+    if engine == "ml_runtime" and not runtime_identifier:
+        raise InvalidArgument("runtime_identifier is required in an ML Runtimes project")
+    if engine == "legacy_engine" and not kernel:
+        return "python3"
+    return kernel
 
 
 class Project(SQLModel, table=True):
@@ -15,7 +57,7 @@ class Project(SQLModel, table=True):
     visibility: str = "private"
     default_engine_type: str = "ml_runtime"
     creation_status: str = "success"
-    shared_memory_limit: int = 64
+    shared_memory_limit: int = SHARED_MEMORY_MB
     environment: str = "{}"  # JSON object, returned as a JSON-encoded string
     ephemeral_storage_request: int = 0
     ephemeral_storage_limit: int = 0

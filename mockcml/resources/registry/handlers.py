@@ -83,11 +83,9 @@ def delete_registered_model(call: Call) -> dict:
     return {}
 
 
-@operation("UpdateRegisteredModelVersion")
+@operation("UpdateRegisteredModelVersion", same_ids=("model_id",))
 def update_registered_model_version(call: Call) -> dict:
     body = call.body or {}
-    if body.get("model_id") and body["model_id"] != call.path["model_id"]:
-        raise InvalidArgument("model_id in the body does not match the path")
     if not body.get("model_version_id"):
         raise InvalidArgument("model_version_id must not be empty")
     model = service.require_model(call.session, call.user, call.path["model_id"], change=True)

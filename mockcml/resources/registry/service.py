@@ -23,7 +23,7 @@ from mockcml.kit.listing import Listing, Matcher, Page, page, substring
 from mockcml.kit.users import Creator, Owner, user_keys
 from mockcml.lifecycle import engine
 from mockcml.lifecycle.engine import Lifecycle, Phase
-from mockcml.resources.registry.tables import RegisteredModel, RegisteredModelVersion
+from mockcml.resources.registry.tables import RegisteredModel, RegisteredModelVersion, version_row
 from mockcml.resources.users.service import get_user_by_id
 from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
@@ -179,13 +179,18 @@ def get_version(session: Session, model: Model, version_id: str) -> tuple[Versio
 
 # --- changes ------------------------------------------------------------------------
 
-def parse_tags(tags: list[dict[str, Any]] | None) -> str:
+def tag_pairs(tags: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
     out = []
     for i, tag in enumerate(tags or []):
         if not (tag.get("key") or "").strip():
             raise InvalidArgument(f"tags[{i}]: key must not be empty")
-        out.append({"key": tag["key"], "value": tag.get("value") or ""})
-    return json.dumps(out, separators=(",", ":"))
+        out.append((tag["key"], tag.get("value") or ""))
+    return out
+
+
+def parse_tags(tags: list[dict[str, Any]] | None) -> str:
+    return json.dumps([{"key": k, "value": v} for k, v in tag_pairs(tags)],
+                      separators=(",", ":"))
 
 
 def _model_for(session: Session, user: User, body: dict[str, Any], now: float) -> Model:
@@ -224,19 +229,15 @@ def register(
     for field in REQUIRED:
         if not (body.get(field) or "").strip():
             raise InvalidArgument(f"{field} must not be empty")
-    tags = parse_tags(body.get("tags"))
+    tags = tag_pairs(body.get("tags"))
     model = _model_for(session, user, body, now)
     model.last_number += 1
     model.updated_at = now
-    version = Version(
-        id=new_id(), model_id=model.id, number=model.last_number,
-        # [inferred] The version name format is not documented.
-        version_name=f"v{model.last_number}", notes=body.get("notes") or "", tags=tags,
-        user_id=user.id, project_id=body["project_id"], experiment_id=body["experiment_id"],
-        run_id=body["run_id"], model_path=body["model_path"], workspace_url=workspace_url,
-        created_at=now, updated_at=now,
-        registered_at=engine.plan(now, (settings.register_seconds,), settings.time_scale)[1],
-    )
+    # The version name is not a request field: the model's count names it.
+    fields = {**body, "version_name": None, "workspace_url": workspace_url}
+    registered_at = engine.plan(now, (settings.register_seconds,), settings.time_scale)[1]
+    version = Version(**version_row(new_id(), model.id, model.last_number, fields, tags,
+                                    user.id, now, registered_at))
     session.add(model)
     session.add(version)
     session.flush()

@@ -1,7 +1,29 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+def version_row(version_id: str, model_id: str, number: int, fields: dict[str, Any],
+                tags: list[tuple[str, str]], user_id: int, created: float,
+                registered_at: float) -> dict[str, Any]:
+    """A new model version's columns, for CreateRegisteredModel and fixtures alike: the
+    source (project, experiment, run, model path) as given, tags kept in the order sent."""
+    return {
+        "id": version_id, "model_id": model_id, "number": number,
+        # [inferred] The version name format is not documented.
+        "version_name": fields.get("version_name") or f"v{number}",
+        "notes": fields.get("notes") or "",
+        "tags": json.dumps([{"key": k, "value": v} for k, v in tags], separators=(",", ":")),
+        "user_id": user_id, "project_id": fields.get("project_id") or "",
+        "experiment_id": fields.get("experiment_id") or "", "run_id": fields.get("run_id") or "",
+        "model_path": fields.get("model_path") or "model",
+        "workspace_url": fields.get("workspace_url") or "",
+        "created_at": created, "updated_at": created, "registered_at": registered_at,
+    }
 
 
 class RegisteredModel(SQLModel, table=True):

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session
 
-from mockcml.core.errors import InvalidArgument, PermissionDenied
+from mockcml.core.errors import InvalidArgument
 from mockcml.resources.docker_credentials.service import attach
-from mockcml.resources.runtimes.service import describe_image
+from mockcml.resources.runtimes.service import describe_image, runtime_row
 from mockcml.resources.runtimes.tables import Runtime
 
 # registry host (with a dot or a port), path, and a tag
@@ -24,9 +24,8 @@ _IMAGE = re.compile(r"^(?P<registry>[a-z0-9.-]+(?::\d+)?)/(?P<path>[a-z0-9._/-]+
 _MAINTENANCE = re.compile(r"^(?P<version>.+?)-b(?P<build>\d+)$")
 
 
-def require_admin(user: Any) -> None:
-    if not user.is_admin:
-        raise PermissionDenied("runtime administration is for site administrators")
+# The PERMISSION_DENIED message of every operation here (declared with the operation).
+ADMINS_ONLY = "runtime administration is for site administrators"
 
 
 def inspect(url: str) -> tuple[bool, str, dict[str, Any]]:
@@ -68,11 +67,7 @@ def register(session: Session, user: Any, url: str) -> dict[str, Any]:
     if session.get(Runtime, url) is not None:
         out.update(reason="this runtime is already registered", reason_data=url)
         return out
-    described = describe_image(url)
-    session.add(Runtime(image_identifier=url, editor=described["editor"],
-                        kernel=described["kernel"], edition=described["edition"],
-                        description=described["description"],
-                        full_version=described["full_version"], register_user_id=user.id))
+    session.add(Runtime(**runtime_row(url, {}, user.id)))
     out["insert_success"] = True
     return out
 

@@ -17,29 +17,25 @@ def list_runtimes(call: Call) -> dict:
             "next_page_token": result.next_page_token}
 
 
-@operation("ValidateCustomRuntime")
+@operation("ValidateCustomRuntime", admin=admin.ADMINS_ONLY)
 def validate_custom_runtime(call: Call) -> dict:
-    admin.require_admin(call.user)
     if call.query.get("docker_credential_id"):
         # The image would be pulled with this credential: it must exist.
         get_credential(call.session, call.query["docker_credential_id"])
     return admin.validate(call.session, call.query.get("url") or "")
 
 
-@operation("RegisterCustomRuntime")
+@operation("RegisterCustomRuntime", admin=admin.ADMINS_ONLY)
 def register_custom_runtime(call: Call) -> dict:
-    admin.require_admin(call.user)
     return admin.register(call.session, call.user, (call.body or {}).get("url") or "")
 
 
-@operation("UpdateRuntimeStatus")
+@operation("UpdateRuntimeStatus", admin=admin.ADMINS_ONLY)
 def update_runtime_status(call: Call) -> dict:
-    admin.require_admin(call.user)
     return {"rows_affected": admin.set_status(call.session, call.body or {})}
 
 
-@operation("SetDockerCredential")
+@operation("SetDockerCredential", admin=admin.ADMINS_ONLY)
 def set_docker_credential(call: Call) -> dict:
-    admin.require_admin(call.user)
     admin.set_credential(call.session, call.body or {})
     return {}

@@ -38,6 +38,16 @@ def _words(tokens: list[str]) -> str:
     return " ".join(_WORDS.get(t, t.capitalize()) for t in tokens)
 
 
+def runtime_row(image_identifier: str, given: dict[str, Any], register_user_id: int) -> dict[str, Any]:
+    """A runtime's columns: what ``given`` sets, the rest read off the image name (editor,
+    kernel, edition, version, description); RegisterCustomRuntime and fixtures use it."""
+    row = {"image_identifier": image_identifier, "status": given.get("status") or "ENABLED",
+           "register_user_id": register_user_id}
+    for name, value in describe_image(image_identifier).items():
+        row[name] = value if given.get(name) is None else given[name]
+    return row
+
+
 def describe_image(image_identifier: str) -> dict[str, str]:
     """Editor, kernel, edition, version and description read off a Cloudera-style image name.
 

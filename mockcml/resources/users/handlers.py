@@ -45,14 +45,10 @@ def key_details(key: ApiKey) -> dict:
     }
 
 
-@operation("CreateV2Key")
+@operation("CreateV2Key", same_ids=("username",))
 def create_v2_key(call: Call) -> dict:
-    body = call.body or {}
-    username = call.path["username"]
-    if body.get("username") and body["username"] != username:
-        raise InvalidArgument("username in the body does not match the path")
-    owner = keys.key_owner(call.session, call.user, username)
-    key, secret = keys.create_key(call.session, owner, body, call.now)
+    owner = keys.key_owner(call.session, call.user, call.path["username"])
+    key, secret = keys.create_key(call.session, owner, call.body or {}, call.now)
     return {"api_key": secret, **key_details(key)}
 
 

@@ -6,8 +6,7 @@ import secrets
 
 from sqlmodel import Session, select
 
-from mockcml.core.auth import digest
-from mockcml.resources.users.tables import ApiKey, User
+from mockcml.resources.users.tables import ApiKey, User, key_row, user_row
 
 AUDIENCES = ("API", "Application")
 
@@ -25,8 +24,7 @@ def create_user(
     session: Session, username: str, *, name: str = "", email: str = "", is_admin: bool = False,
     now: float = 0.0,
 ) -> User:
-    user = User(username=username, name=name or username, email=email or f"{username}@example.com",
-                is_admin=is_admin, created_at=now)
+    user = User(**user_row(username, name, email, is_admin, now))
     session.add(user)
     session.flush()
     return user
@@ -37,11 +35,8 @@ def add_key(
     audiences: tuple[str, ...] = ("API",), comments: str = "", expiry_date: str = "",
     now: float = 0.0,
 ) -> ApiKey:
-    key = ApiKey(
-        key_id=key_id or secrets.token_hex(16), user_id=user.id, key_hash=digest(secret),
-        audiences=",".join(audiences), comments=comments, expiry_date=expiry_date,
-        created_at=now,
-    )
+    key = ApiKey(**key_row(key_id or secrets.token_hex(16), user.id, secret, audiences,
+                           comments, expiry_date, now))
     session.add(key)
     session.flush()
     return key

@@ -1,0 +1,47 @@
+"""A model's builds in fixture files; the deployments of each build nest inside."""
+
+from __future__ import annotations
+
+from mockcml.fixtures import kinds as k
+from mockcml.resources.model_deployments.fixture import DEPLOYMENT
+from mockcml.resources.projects.fixture import KERNELS, LEGACY_KERNEL_DOC
+
+BUILD_STATUSES = {
+    "built": "built", "failed": "build failed", "timedout": "timedout", "pending": "pending",
+    "queued": "queued", "pushing": "pushing",
+}
+
+BUILD = k.Record("ModelBuild", "A build of the model: the fields of CreateModelBuildRequest, "
+                 "plus its status at load time and its deployments.", (
+    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Build id.",
+            default="derived from the model id and the build's position"),
+    k.Field("status", k.statuses(BUILD_STATUSES),
+            "Status at load time: built, failed, timedout (history), or pending, queued, pushing "
+            "(in progress); 'build failed' is accepted for failed.", default="built"),
+    k.Field("created_at", k.Time(), "Creation time.", default="one second after the model, in order"),
+    k.Field("creator", k.Ref("user"), "Username of the creator.", default="the model's creator"),
+    k.Field("comment", k.Text(), "Free text; MOCKCML_OUTCOME=..., MOCKCML_DURATION=... words script "
+            "a build in progress as for API-created builds."),
+    k.Field("file_path", k.Text(), "Script with the model function; required unless "
+            "registered_model_version."),
+    k.Field("function_name", k.Text(), "Function serving predictions; required unless "
+            "registered_model_version."),
+    k.Field("kernel", k.Choice(KERNELS), "Kernel for legacy-engine projects.",
+            default=LEGACY_KERNEL_DOC),
+    k.Field("runtime_identifier", k.Ref("runtime"),
+            "image_identifier of a runtime of the scenario; required in ml_runtime projects."),
+    k.Field("runtime_addon_identifiers", k.ListOf(k.Text()), "Runtime add-ons."),
+    k.Field("registered_model_version", k.Integer(minimum=1),
+            "Build from this version number of the model's registered_model "
+            "(registered_model_version_id on the wire)."),
+    k.Field("model_root_dir", k.Text(), "As CreateModelBuildRequest."),
+    k.Field("build_script_path", k.Text(), "As CreateModelBuildRequest."),
+    *k.counts("As CreateModelBuildRequest."),
+    k.Field("pending", k.Duration(), "Time spent pending.",
+            default="MOCKCML_PENDING_DURATION in the comment, else 1s"),
+    k.Field("queued", k.Duration(), "Time spent queued (building).",
+            default="MOCKCML_DURATION in the comment, else 8s"),
+    k.Field("pushing", k.Duration(), "Time spent pushing (built builds only).",
+            default="MOCKCML_PUSHING_DURATION in the comment, else 2s"),
+    k.Field("deployments", k.ListOf(DEPLOYMENT), "Deployments of this build (built builds only)."),
+))
