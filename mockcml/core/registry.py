@@ -85,7 +85,7 @@ def invoke(call: Any) -> Any:
         for name in declared.same_ids:
             value = call.body.get(name)
             # Path values are text; a body may carry the same id as a number (int32 ids).
-            if value and str(value) != call.path[name]:
+            if value and str(value) != str(call.path[name]):
                 raise InvalidArgument(f"{name} in the body does not match the path")
     return declared.handler(call)
 

@@ -30,7 +30,7 @@ LISTING = Listing(
 
 
 def _profile(call: Call) -> CpuProfile:
-    text = call.path["id"]
+    text = str(call.path["id"])  # an int once decoded against the contract (int32)
     if not text.isdigit() or int(text) > INT32_MAX:
         raise InvalidArgument(f"id must be an int32, got {text!r}")
     profile = call.session.get(CpuProfile, int(text))
