@@ -19,7 +19,9 @@ from tests.robustness import build_world
 # Fields mockcml derives while answering, or times (stored as epoch seconds): a filter on
 # them is a clear 400 "cannot filter" (docs/fidelity.md, deliberate differences).
 DERIVED = {"english_schedule", "deletion_status", "manageable", "reason", "permission",
-           "next_page_token", "error_message"}
+           "next_page_token", "error_message",
+           # GPUs in use now, a run's time inside the asked window, a workload's page.
+           "current_gpu_count", "duration", "workload_url"}
 
 
 def _item_model(op) -> str | None:  # noqa: ANN001
