@@ -19,7 +19,9 @@ from tests.robustness import build_world
 # Fields mockcml derives while answering, or times (stored as epoch seconds): a filter on
 # them is a clear 400 "cannot filter" (docs/fidelity.md, deliberate differences).
 DERIVED = {"english_schedule", "deletion_status", "manageable", "reason", "permission",
-           "next_page_token", "error_message"}
+           "next_page_token", "error_message",
+           # GPUs in use now, a run's time inside the asked window, a workload's page.
+           "current_gpu_count", "duration", "workload_url"}
 
 
 def _item_model(op) -> str | None:  # noqa: ANN001
@@ -83,3 +85,33 @@ def test_nested_user_fields_and_ids_filter_projects_and_jobs(api):
     # Booleans are matched as booleans.
     assert _filter(api, f"/api/v2/projects/{pid}/jobs",
                    {"kill_on_timeout": "maybe"}).status_code == 400
+
+
+def test_admin_listings_filter_on_their_wire_fields(api):
+    """The admin listings name their wire models, so fields beyond the declared keys
+    select rows: a copilot model by id (each kind its own model), a docker credential by
+    server, usage by allocated CPU, executions by the workload's creator name."""
+    world = build_world(api, "mockcml-admin-key", "admin")
+    chat = world.ids["copilot_model"]
+    found = _filter(api, "/api/v2/copilot/models", {"id": chat}).json()["copilot_models"]
+    assert [m["id"] for m in found] == [chat]
+    assert _filter(api, "/api/v2/copilot/embedding_models", {"id": chat}).json()[
+        "copilot_embedding_models"] == []
+    server = f"reg-{world.marker}.example.com"
+    made = api.post("/api/v2/dockercredentials", headers=auth(), json={
+        "name": f"cred-{world.marker}", "server": server, "username": "u", "password": "p"})
+    assert made.status_code == 200, made.text
+    creds = _filter(api, "/api/v2/dockercredentials", {"server": server}).json()
+    assert [c["server"] for c in creds["docker_credentials"]] == [server]
+    # username is no field of DockerCredentialPublic: the secret never filters.
+    assert "unknown key" in _filter(api, "/api/v2/dockercredentials",
+                                    {"username": "u"}).json()["message"]
+    usage = _filter(api, "/api/v2/usage", {"cpu": "1", "creator": "admin"}).json()
+    assert usage["usage_response"] and all(
+        "1" in str(u["cpu"]) and "admin" in u["creator"] for u in usage["usage_response"])
+    assert _filter(api, "/api/v2/usage", {"cpu": "999"}).json()["usage_response"] == []
+    runs = _filter(api, "/api/v2/workloads/executions", {"creator_user_name": "admin"}).json()
+    assert runs["executions"] and all("admin" in e["run_as_user_name"]
+                                      for e in runs["executions"])
+    assert _filter(api, "/api/v2/workloads/executions",
+                   {"creator_user_name": "nobody-at-all"}).json()["executions"] == []

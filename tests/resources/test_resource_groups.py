@@ -42,6 +42,9 @@ def test_list_shape_filters_sorts_and_pages(world: TestClient) -> None:
     assert find({"gpu_count": "isnull:false"}) == ["gpu-pool"]
     assert find({"allow_jobs": "eq:true"}) == ["cpu-pool"]
     assert find({"allow_jobs": "false"}) == ["gpu-pool"]
+    # Every other field of ResourceGroup filters too (substring of its column).
+    assert find({"name": "gpu"}) == ["gpu-pool"]
+    assert find({"cpu_count": "32"}) == ["gpu-pool"]
     assert _names(world.get(LIST, headers=ADMIN, params={"sort": "-name"})) == [
         "gpu-pool", "cpu-pool"]
     first = world.get(LIST, headers=ADMIN, params={"page_size": 1}).json()
@@ -55,7 +58,7 @@ def test_list_shape_filters_sorts_and_pages(world: TestClient) -> None:
 def test_list_rejects_bad_filters(world: TestClient) -> None:
     cluster(world)
     for flt in ({"gpu_count": "between:1"}, {"gpu_count": "gt:many"}, {"allow_jobs": "maybe"},
-                {"name": "cpu"}, {"gpu_count": "gt:" + "9" * 30}, {"gpu_count": "eq:1.5"}):
+                {"no_such_field": "cpu"}, {"gpu_count": "gt:" + "9" * 30}, {"gpu_count": "eq:1.5"}):
         check_error(world.get(LIST, headers=ADMIN, params={"search_filter": json.dumps(flt)}),
                     400, 3)
     check_error(world.get(LIST, headers=ADMIN, params={"sort": "cpu_count"}), 400, 3)

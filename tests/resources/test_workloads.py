@@ -155,7 +155,8 @@ def test_executions_and_their_workloads(client):
     (USAGE, {"time_range_search_filter": json.dumps({"created_time": {
         "start": "2026-02-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"}})}),
     (USAGE, {"multi_column_search_filter": '{"owner":"x"}'}),
-    (USAGE, {"sort": "duration"}), (USAGE, {"search_filter": '{"cpu":"1"}'}),
+    (USAGE, {"sort": "duration"}), (USAGE, {"search_filter": '{"cpus":"1"}'}),
+    (USAGE, {"search_filter": '{"duration":"1"}'}),  # derived from the window: no column
     (EXECUTIONS, {"sort": "name"}), (EXECUTIONS, {"page_token": "nope"}),
     (EXECUTIONS, {"time_range_search_filter": '{"created_time":{}}'}),
 ])

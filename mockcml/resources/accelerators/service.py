@@ -35,6 +35,9 @@ NODE_LABEL_LISTING = Listing(
     },
     sorts={"id": NodeLabel.id, "label_key": NodeLabel.label_key},
     tiebreak=NodeLabel.id,
+    # Every other stored field filters on its column; current_gpu_count is derived when
+    # answering (GPUs in use), so filtering on it is a 400 "cannot filter".
+    model="AcceleratorNodeLabel",
 )
 
 

@@ -21,7 +21,7 @@ from mockcml.resources.copilot.tables import CopilotEvent, CopilotModel
 
 CHAT, EMBEDDING = "chat", "embedding"
 _TEXT = ("provider", "name", "endpoint", "provider_id")
-LISTING = Listing(
+_LISTING = dict(
     filters={**{key: substring(getattr(CopilotModel, key)) for key in _TEXT},
              "enabled": boolean(CopilotModel.enabled), "default": boolean(CopilotModel.default)},
     sorts={key: getattr(CopilotModel, key)
@@ -29,6 +29,9 @@ LISTING = Listing(
     tiebreak=CopilotModel.id,
     default_sort=(("provider", False), ("name", False)),
 )
+# One listing per kind: each names its own wire model, whose fields all filter.
+LISTINGS = {CHAT: Listing(**_LISTING, model="CopilotModel"),
+            EMBEDDING: Listing(**_LISTING, model="CopilotEmbeddingModel")}
 
 
 def wire(model: CopilotModel) -> dict[str, Any]:
@@ -38,7 +41,8 @@ def wire(model: CopilotModel) -> dict[str, Any]:
 
 
 def list_models(session: Session, kind: str, params: dict[str, Any]) -> Page:
-    return page(session, select(CopilotModel).where(CopilotModel.kind == kind), LISTING, params)
+    return page(session, select(CopilotModel).where(CopilotModel.kind == kind),
+                LISTINGS[kind], params)
 
 
 def get_model(session: Session, kind: str, model_id: str) -> CopilotModel:

@@ -29,6 +29,8 @@ LISTING = Listing(
            "url": DockerCredential.server},
     tiebreak=DockerCredential.id,
     default_sort=(("name", False),),
+    # Every field of the public model filters too; username and password are not on it.
+    model="DockerCredentialPublic",
 )
 
 

@@ -22,6 +22,7 @@ LISTING = Listing(
     sorts={"user_id": User.id, "user_name": User.username},
     tiebreak=User.id,
     default_sort=(("user_name", False),),
+    model="RunAsMachineUserCollaborator",
 )
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import String, and_, cast, func, literal, select
 from sqlmodel import Session
 
 from mockcml.core.errors import InvalidArgument
-from mockcml.kit.listing import Listing, Page, boolean, page, parse_filter
+from mockcml.kit.listing import Listing, Page, boolean, page, parse_filter, substring
 from mockcml.resources.accelerators.service import get_node_label
 from mockcml.resources.accelerators.tables import NodeLabel
 from mockcml.resources.quotas.defaults import quantity
@@ -36,7 +36,8 @@ def _quota_listing(subject: Subject) -> Listing:
     # Neither users nor teams are ever banned or deactivated in the mock.
     never = literal(False)
     return Listing(filters={"banned": boolean(never), "deactivated": boolean(never)},
-                   sorts={"username": subject.table.username}, tiebreak=subject.table.id)
+                   sorts={"username": subject.table.username}, tiebreak=subject.table.id,
+                   model="UserQuota" if subject.kind == "user" else "GroupQuota")
 
 
 def list_quotas(session: Session, subject: Subject,
@@ -79,13 +80,22 @@ def _pairs(subject: Subject):  # noqa: ANN202 - the select and its named columns
 
 
 def _accelerator_listing(subject: Subject, sortable: bool) -> Listing:
-    _, subject_id, label_id = _pairs(subject)
+    query, subject_id, label_id = _pairs(subject)
     filters = {subject.key: exact_id(subject_id), "accelerator_id": exact_id(label_id)}
+    user = subject.kind == "user"
+    if sortable:  # AcceleratorBased{User,Team}Quota: the label's key and value, the quota
+        model = "AcceleratorBasedUserQuota" if user else "AcceleratorBasedTeamQuota"
+        filters |= {"gpu_quota": substring(query.selected_columns.gpu_quota),
+                    "accelerator_key": substring(NodeLabel.label_key),
+                    "accelerator_value": substring(NodeLabel.label_value)}
+    else:  # {User,Team}AcceleratorQuota: the user's or team's name
+        model = "UserAcceleratorQuota" if user else "TeamAcceleratorQuota"
+        filters["username" if user else "team_name"] = substring(subject.table.username)
     sorts = {subject.key: subject_id, "accelerator_id": label_id} if sortable else {}
     # One row per (subject, label): their pair is unique, as a tiebreak must be.
     order = ((subject.key, False), ("accelerator_id", False)) if sortable else ()
     return Listing(filters=filters, sorts=sorts, tiebreak=subject_id * 4294967296 + label_id,
-                   default_sort=order)
+                   default_sort=order, model=model)
 
 
 def list_accelerator_quotas(session: Session, subject: Subject,

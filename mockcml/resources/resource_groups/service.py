@@ -87,6 +87,8 @@ RESOURCE_GROUP_LISTING = Listing(
     sorts={"id": ResourceGroup.id, "name": ResourceGroup.name,
            "instance_type": ResourceGroup.instance_type},
     tiebreak=ResourceGroup.id,
+    # Every other field of the wire model filters on its column of the same name.
+    model="ResourceGroup",
 )
 
 

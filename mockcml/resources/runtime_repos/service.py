@@ -23,6 +23,7 @@ LISTING = Listing(
     sorts={"id": RuntimeRepo.id, "name": RuntimeRepo.name, "url": RuntimeRepo.url},
     tiebreak=RuntimeRepo.id,
     default_sort=(("id", False),),
+    model="RuntimeRepo",
 )
 
 

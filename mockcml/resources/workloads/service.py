@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, String, cast, func, literal, select
 from sqlmodel import Session
 
 from mockcml.core.errors import InvalidArgument
-from mockcml.kit.listing import Listing, Page, page, parse_filter, substring
+from mockcml.kit.listing import Listing, Page, boolean, page, parse_filter, substring
 from mockcml.kit.sql import Row
 from mockcml.resources.models.ids import CRN_PREFIX
 from mockcml.resources.workloads import source
@@ -30,12 +30,16 @@ _TEXT_KEYS = ("name", "creator", "project_name", "workload_type", "status")
 def _usage_listing(w) -> Listing:  # noqa: ANN001 - the executions subquery
     # Workloads belong to no group in the mock: "group" is always empty.
     group = literal("")
+    # The other fields of UsageResponse filter on the columns of the same name; duration
+    # and workload_url are derived when answering ("cannot filter"); no run is OOM-killed.
     return Listing(
-        filters={**{key: substring(w.c[key]) for key in _TEXT_KEYS}, "group": substring(group)},
+        filters={**{key: substring(w.c[key]) for key in _TEXT_KEYS}, "group": substring(group),
+                 "oom_killed": boolean(literal(False))},
         sorts={**{key: w.c[key] for key in _TEXT_KEYS + ("cpu", "memory", "nvidia_gpu")},
                "group": group, "created_at": w.c.started_at},
         tiebreak=w.c.uid,
         default_sort=(("created_at", True),),
+        model="UsageResponse",
     )
 
 
@@ -64,7 +68,7 @@ def list_usage(session: Session, params: dict[str, Any], now: float
     query: Select = select(*w.c).where(*conditions)
     result = page(session, query, listing, params, plain=True)
     counted = select(func.count()).select_from(w).where(
-        *conditions, *parse_filter(listing, params.get("search_filter")))
+        *conditions, *parse_filter(listing, params.get("search_filter"), query))
     return result, session.execute(counted).scalar_one(), window
 
 
@@ -82,7 +86,7 @@ def time_series(session: Session, params: dict[str, Any], now: float
     start = window.start if window.start is not None else end - DEFAULT_SPAN
     start = max(start, 0.0)  # time stamps are unsigned: nothing ran before 1970
     query = select(w.c.started_at, w.c.ended_at, w.c[SERIES[kind]].label("amount")).where(
-        *conditions, *parse_filter(listing, params.get("search_filter")),
+        *conditions, *parse_filter(listing, params.get("search_filter"), select(*w.c)),
         *overlaps(Window(start, end), w.c.started_at, w.c.ended_at, now))
     rows = session.execute(query).all()
     step = max(60.0, math.ceil((end - start) / MAX_POINTS))
@@ -105,10 +109,19 @@ def list_executions(session: Session, params: dict[str, Any], now: float) -> Pag
     w = source.executions(now)
     crn = crn_of(w)
     listing = Listing(
-        filters={"status": substring(w.c.status)},
+        # The fields of WorkloadDetails (the contract's listed model) pick the executions
+        # of the workloads they match; no workload is deleted in the mock.
+        filters={"status": substring(w.c.status), "workload_crn": substring(crn),
+                 "workload_name": substring(w.c.name),
+                 "workload_type": substring(w.c.workload_type),
+                 "creator_user_crn": substring(
+                     literal(CRN_PREFIX + "/user/") + cast(w.c.creator_id, String)),
+                 "creator_user_name": substring(w.c.creator),
+                 "deleted": boolean(literal(False))},
         sorts={"start_time": w.c.started_at, "end_time": w.c.ended_at, "status": w.c.status},
         tiebreak=w.c.uid,
         default_sort=(("start_time", True),),
+        model="WorkloadDetails",
     )
     ranges = windows(params.get("time_range_search_filter"), ("start_time", "end_time"))
     conditions = within(ranges.get("start_time", Window()), w.c.started_at)
