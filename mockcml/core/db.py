@@ -1,7 +1,8 @@
 """Storage: one SQLAlchemy engine, a transaction per request, SQLite tuned for a mock.
 
 The database URL is a setting; resource code only sees sessions, so another
-SQLAlchemy database can be plugged in without touching it.
+SQLAlchemy database can be plugged in without touching it. Two are supported: SQLite (a
+file or in memory, the default) and PostgreSQL through psycopg 3 (``postgresql://...``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import Function
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -22,7 +25,18 @@ from sqlmodel import Session, SQLModel, create_engine
 DB_WORKERS = 4
 
 
+def normalize_url(url: str) -> str:
+    """The SQLAlchemy URL for ``url``: plain ``postgresql://`` (or ``postgres://``, as
+    libpq and most hosting providers write it) means psycopg 3, not SQLAlchemy's default
+    driver psycopg2, which mockcml does not depend on."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=2 * DB_WORKERS, max_overflow=4)
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
@@ -46,6 +60,15 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+@compiles(Function, "postgresql")
+def _pg_function(element: Function, compiler, **kw) -> str:  # noqa: ANN001
+    """SQLite's ``instr(haystack, needle)`` (substring search in list filters) is
+    ``strpos`` on PostgreSQL, same arguments and same 1-based result (0 when absent)."""
+    if element.name.lower() == "instr":
+        return "strpos" + compiler.process(element.clause_expr, **kw)
+    return compiler.visit_function(element, **kw)
+
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -63,7 +86,9 @@ class Database:
     """
 
     def __init__(self, url: str) -> None:
+        url = normalize_url(url)
         self.url = url
+        self.dialect = "sqlite" if url.startswith("sqlite") else url.split(":", 1)[0].split("+")[0]
         self.engine = make_engine(url)
         self.workers = 1 if url.startswith("sqlite") else DB_WORKERS
         # SQLite work is serialized: an in-memory database is one connection that work from
