@@ -17,6 +17,7 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import sqltypes
 from sqlalchemy.sql.functions import Function
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
@@ -60,13 +61,47 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# SQLite idioms the resource code uses, spelled for PostgreSQL at compile time, so that
+# queries are written once. SQLite is dynamically typed and has scalar max()/min().
+_SCALAR = {"max": "greatest", "min": "least"}
+
+
 @compiles(Function, "postgresql")
 def _pg_function(element: Function, compiler, **kw) -> str:  # noqa: ANN001
-    """SQLite's ``instr(haystack, needle)`` (substring search in list filters) is
-    ``strpos`` on PostgreSQL, same arguments and same 1-based result (0 when absent)."""
-    if element.name.lower() == "instr":
-        return "strpos" + compiler.process(element.clause_expr, **kw)
+    name = element.name.lower()
+    args = list(element.clauses)
+    if name == "instr":
+        # Substring search in list filters: strpos has the same arguments and result
+        # (1-based, 0 when absent); the haystack may be a number SQLite would compare as text.
+        return "strpos(%s, %s)" % (_as_text(args[0], compiler, kw), compiler.process(args[1], **kw))
+    if name == "coalesce" and _mixed(args):
+        # coalesce(number, "") in filters: SQLite mixes types, PostgreSQL wants one.
+        return "coalesce(%s)" % ", ".join(_as_text(arg, compiler, kw) for arg in args)
+    if name in _SCALAR and len(args) > 1:
+        return "%s(%s)" % (_SCALAR[name], ", ".join(compiler.process(a, **kw) for a in args))
     return compiler.visit_function(element, **kw)
+
+
+def _is_text(expr) -> bool:  # noqa: ANN001
+    return isinstance(getattr(expr, "type", None), sqltypes.String)
+
+
+def _mixed(args: list) -> bool:
+    return any(_is_text(a) for a in args) and not all(_is_text(a) for a in args)
+
+
+def _as_text(expr, compiler, kw) -> str:  # noqa: ANN001
+    if _is_text(expr):
+        return compiler.process(expr, **kw)
+    if isinstance(expr, Function) and expr.name.lower() == "coalesce":
+        return "coalesce(%s)" % ", ".join(_as_text(a, compiler, kw) for a in expr.clauses)
+    return "CAST(%s AS TEXT)" % compiler.process(expr, **kw)
+
+
+@compiles(sqltypes.Integer, "postgresql")
+def _pg_integer(_type, _compiler, **_kw) -> str:  # noqa: ANN001
+    """SQLite integers are 64-bit (sizes in bytes, epoch milliseconds); so are ours."""
+    return "BIGINT"
 
 
 P = ParamSpec("P")
