@@ -75,11 +75,22 @@ def _pg_function(element: Function, compiler, **kw) -> str:  # noqa: ANN001
         # (1-based, 0 when absent); the haystack may be a number SQLite would compare as text.
         return "strpos(%s, %s)" % (_as_text(args[0], compiler, kw), compiler.process(args[1], **kw))
     if name == "coalesce" and _mixed(args):
-        # coalesce(number, "") in filters: SQLite mixes types, PostgreSQL wants one.
-        return "coalesce(%s)" % ", ".join(_as_text(arg, compiler, kw) for arg in args)
+        return _pg_coalesce(args, compiler, kw)
     if name in _SCALAR and len(args) > 1:
         return "%s(%s)" % (_SCALAR[name], ", ".join(compiler.process(a, **kw) for a in args))
     return compiler.visit_function(element, **kw)
+
+
+def _pg_coalesce(args: list, compiler, kw) -> str:  # noqa: ANN001
+    """``coalesce(number, "")``: list sorting makes nullable sort keys total that way, and
+    SQLite orders every number before any text, so NULLs come last. PostgreSQL wants one
+    type: the same order comes from a number above every stored one (finite, so that page
+    tokens can carry it). Anything else mixed is compared as text, as SQLite would."""
+    head, rest = args[0], args[1:]
+    if isinstance(head.type, sqltypes.Integer | sqltypes.Float | sqltypes.Numeric):
+        top = "9223372036854775807" if isinstance(head.type, sqltypes.Integer) else "1e308"
+        return "coalesce(%s, %s)" % (compiler.process(head, **kw), top)
+    return "coalesce(%s)" % ", ".join(_as_text(arg, compiler, kw) for arg in [head, *rest])
 
 
 def _is_text(expr) -> bool:  # noqa: ANN001
