@@ -282,3 +282,61 @@ class UnitOfWork:
         if self._raw is not None:
             self._raw.rollback()  # ends any read transaction the driver opened
             self._raw.close()
+
+
+# --- PostgreSQL whole-state operations (snapshots, reset, fixture loading) ---------------
+# SQLite copies a whole database with its online backup API and restarts rowids by itself;
+# these are the PostgreSQL equivalents, all in the caller's transaction.
+
+
+def _tables() -> list:
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def _quoted(session: Session, name: str) -> str:
+    return session.connection().dialect.identifier_preparer.quote(name)
+
+
+def pg_dump_tables(session: Session) -> dict[str, bytes]:
+    """Every table's rows as PostgreSQL binary COPY data: exact types, no parsing."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    dump: dict[str, bytes] = {}
+    for table in _tables():
+        with cursor.copy(f"COPY {_quoted(session, table.name)} TO STDOUT (FORMAT binary)") as copy:
+            dump[table.name] = b"".join(bytes(chunk) for chunk in copy)
+    return dump
+
+
+def pg_truncate_all(session: Session) -> None:
+    """Empty every table in one statement; ids start again at 1, as on an empty SQLite."""
+    names = ", ".join(_quoted(session, t.name) for t in _tables())
+    session.connection().exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+def pg_load_tables(session: Session, dump: dict[str, bytes]) -> None:
+    """Replace every table's rows with ``dump`` (from :func:`pg_dump_tables`)."""
+    pg_truncate_all(session)
+    cursor = session.connection().connection.driver_connection.cursor()
+    for table in _tables():  # parents before children: foreign keys hold row by row
+        data = dump.get(table.name)
+        if data:
+            with cursor.copy(f"COPY {_quoted(session, table.name)} FROM STDIN (FORMAT binary)") as copy:
+                copy.write(data)
+    pg_sync_sequences(session)
+
+
+def pg_sync_sequences(session: Session) -> None:
+    """Point every id sequence past the largest id: rows written with explicit ids (fixtures,
+    restored snapshots) do not advance it, and SQLite's next rowid is always max + 1."""
+    connection = session.connection()
+    for table in _tables():
+        for column in table.primary_key.columns:
+            if column.autoincrement is not True and not (
+                    column.autoincrement == "auto" and len(table.primary_key.columns) == 1
+                    and isinstance(column.type, sqltypes.Integer)):
+                continue
+            name, col = _quoted(session, table.name), _quoted(session, column.name)
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{name}', '{column.name}'), "
+                f"coalesce((SELECT max({col}) FROM {name}), 0) + 1, false) "
+                f"WHERE pg_get_serial_sequence('{name}', '{column.name}') IS NOT NULL")
