@@ -2,7 +2,7 @@
 
 ``install(url)`` replaces the ``Database`` class that ``mockcml.app`` builds mocks with by
 one that, for the in-memory SQLite URL, creates a fresh database on the server at ``url``
-and drops it again on ``dispose()``. Fresh databases are cloned from a per-process template
+when the app creates its schema, and drops it once the app is gone. Fresh databases are cloned from a per-process template
 that already holds the schema (``CREATE DATABASE ... TEMPLATE``): a clone costs a file copy,
 while creating the schema anew costs hundreds of DDL statements.
 """
@@ -46,12 +46,17 @@ class _Server:
                 self.template = name
             return self.template
 
-    def new_database(self) -> str:
-        template = self._template()
+    def new_url(self) -> str:
+        """A URL for a database that :meth:`create` makes later."""
         name = f"{self.prefix}_{next(_counter)}"
-        with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, url: str) -> None:
+        template = self._template()
+        name = make_url(url).database
+        with self.admin.connect() as conn:
+            conn.execute(text(
+                f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY'))
 
     def drop(self, url: str) -> None:
         name = make_url(url).database
@@ -68,11 +73,19 @@ class PostgresTestDatabase(Database):
     def __init__(self, url: str) -> None:
         fresh = url in ("sqlite://", "sqlite:///:memory:") and _server is not None
         if fresh:
-            url = _server.new_database()
+            url = _server.new_url()
         super().__init__(url)
+        self._missing = fresh
         if fresh:
             # Dropped once the app is gone, not at dispose(): a test may start an app twice.
             weakref.finalize(self, _drop_later, self.engine, url)
+
+    def create_all(self) -> None:
+        # The database appears, with its schema, where the app would create the schema.
+        if self._missing:
+            _server.create(self.url)
+            self._missing = False
+        super().create_all()
 
 
 def _drop_later(engine, url: str) -> None:  # noqa: ANN001

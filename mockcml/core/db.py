@@ -76,6 +76,10 @@ def _pg_function(element: Function, compiler, **kw) -> str:  # noqa: ANN001
         return "strpos(%s, %s)" % (_as_text(args[0], compiler, kw), compiler.process(args[1], **kw))
     if name == "coalesce" and _mixed(args):
         return _pg_coalesce(args, compiler, kw)
+    if name == "substr" and len(args) > 1:
+        # Positions bind as BIGINT here (see _pg_integer); substr takes INTEGER.
+        rest = ", ".join("CAST(%s AS INTEGER)" % compiler.process(a, **kw) for a in args[1:])
+        return "substr(%s, %s)" % (compiler.process(args[0], **kw), rest)
     if name in _SCALAR and len(args) > 1:
         return "%s(%s)" % (_SCALAR[name], ", ".join(compiler.process(a, **kw) for a in args))
     return compiler.visit_function(element, **kw)
@@ -144,6 +148,7 @@ class Database:
         self._pool: ThreadPoolExecutor | None = None
         self.queued = 0
         self._holders = 0  # in-memory SQLite: units of work using the one connection
+        self._local = threading.local()  # this thread's open transactions' deferred calls
 
     @property
     def _executor(self) -> ThreadPoolExecutor:
@@ -198,7 +203,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
-        with self._serialized():
+        with self._deferring(), self._serialized():
             session = Session(self.engine, expire_on_commit=False)
             try:
                 yield session
@@ -208,6 +213,29 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    def when_done(self, func: Callable[[], object]) -> None:
+        """``func()`` once this thread's open transaction ends (committed or not), or now.
+
+        For wake-ups such as the scheduler's poke: with several database threads
+        (PostgreSQL) a woken reader on another thread must find the writes committed, or it
+        would look, see nothing new, and go back to sleep.
+        """
+        stack = getattr(self._local, "pending", None)
+        if stack:
+            stack[-1].append(func)
+        else:
+            func()
+
+    @contextmanager
+    def _deferring(self) -> Iterator[None]:
+        stack = self._local.__dict__.setdefault("pending", [])
+        stack.append([])
+        try:
+            yield
+        finally:
+            for func in stack.pop():
+                func()
 
     @contextmanager
     def _serialized(self) -> Iterator[None]:
@@ -224,7 +252,7 @@ class Database:
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """One request's work: committed on success, rolled back on any error."""
-        with self._serialized():
+        with self._deferring(), self._serialized():
             work = UnitOfWork(self.engine)
             try:
                 yield work

@@ -44,7 +44,11 @@ class Scheduler:
 
     def poke(self) -> None:
         """Something may have added events: look again. Safe from any thread (handlers run
-        on database threads; the wake event belongs to the loop)."""
+        on database threads; the wake event belongs to the loop). Called inside a
+        transaction, it takes effect when that transaction has ended."""
+        self.mock.db.when_done(self._poke_now)
+
+    def _poke_now(self) -> None:
         self.dirty = True
         if self._wake is not None and self._loop_of is not None:
             try:
