@@ -83,7 +83,7 @@ class ThrowawayPostgres:
         # A test cluster: no durability, many connections (xdist workers x apps x pool).
         options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=400 -c shared_buffers=64MB")
+                   "-c max_connections=1000 -c shared_buffers=64MB")
         try:
             self._cmd(_program("pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"),
                       "-o", options, "-w", "-t", "60", "start")
