@@ -17,9 +17,9 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import sqltypes
 from sqlalchemy.sql.functions import Function
-from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 # Database threads for a server database (PostgreSQL); each may hold two connections.
@@ -73,15 +73,15 @@ def _pg_function(element: Function, compiler, **kw) -> str:  # noqa: ANN001
     if name == "instr":
         # Substring search in list filters: strpos has the same arguments and result
         # (1-based, 0 when absent); the haystack may be a number SQLite would compare as text.
-        return "strpos(%s, %s)" % (_as_text(args[0], compiler, kw), compiler.process(args[1], **kw))
+        return f"strpos({_as_text(args[0], compiler, kw)}, {compiler.process(args[1], **kw)})"
     if name == "coalesce" and _mixed(args):
         return _pg_coalesce(args, compiler, kw)
     if name == "substr" and len(args) > 1:
         # Positions bind as BIGINT here (see _pg_integer); substr takes INTEGER.
-        rest = ", ".join("CAST(%s AS INTEGER)" % compiler.process(a, **kw) for a in args[1:])
-        return "substr(%s, %s)" % (compiler.process(args[0], **kw), rest)
+        rest = ", ".join(f"CAST({compiler.process(a, **kw)} AS INTEGER)" for a in args[1:])
+        return f"substr({compiler.process(args[0], **kw)}, {rest})"
     if name in _SCALAR and len(args) > 1:
-        return "%s(%s)" % (_SCALAR[name], ", ".join(compiler.process(a, **kw) for a in args))
+        return "{}({})".format(_SCALAR[name], ", ".join(compiler.process(a, **kw) for a in args))
     return compiler.visit_function(element, **kw)
 
 
@@ -93,8 +93,8 @@ def _pg_coalesce(args: list, compiler, kw) -> str:  # noqa: ANN001
     head, rest = args[0], args[1:]
     if isinstance(head.type, sqltypes.Integer | sqltypes.Float | sqltypes.Numeric):
         top = "9223372036854775807" if isinstance(head.type, sqltypes.Integer) else "1e308"
-        return "coalesce(%s, %s)" % (compiler.process(head, **kw), top)
-    return "coalesce(%s)" % ", ".join(_as_text(arg, compiler, kw) for arg in [head, *rest])
+        return f"coalesce({compiler.process(head, **kw)}, {top})"
+    return "coalesce({})".format(", ".join(_as_text(arg, compiler, kw) for arg in [head, *rest]))
 
 
 def _is_text(expr) -> bool:  # noqa: ANN001
@@ -109,8 +109,8 @@ def _as_text(expr, compiler, kw) -> str:  # noqa: ANN001
     if _is_text(expr):
         return compiler.process(expr, **kw)
     if isinstance(expr, Function) and expr.name.lower() == "coalesce":
-        return "coalesce(%s)" % ", ".join(_as_text(a, compiler, kw) for a in expr.clauses)
-    return "CAST(%s AS TEXT)" % compiler.process(expr, **kw)
+        return "coalesce({})".format(", ".join(_as_text(a, compiler, kw) for a in expr.clauses))
+    return f"CAST({compiler.process(expr, **kw)} AS TEXT)"
 
 
 @compiles(sqltypes.Integer, "postgresql")
