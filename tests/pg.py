@@ -94,10 +94,13 @@ class ThrowawayPostgres:
         return self
 
     def stop(self) -> None:
-        if self._started:
-            self._cmd(_program("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
-            self._started = False
-        shutil.rmtree(self.dir, ignore_errors=True)
+        try:
+            if self._started:
+                self._started = False
+                self._cmd(_program("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w",
+                          "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self) -> ThrowawayPostgres:
         try:
