@@ -18,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, help="port to listen on, 1-65535 (default 8080)")
     serve.add_argument("--fixtures", nargs="+", action="extend", metavar="PATH",
                        help="YAML fixture files or directories to seed (repeatable)")
-    serve.add_argument("--db", metavar="PATH", help="keep state in this SQLite file")
+    serve.add_argument("--db", metavar="PATH|URL",
+                       help="keep state in this SQLite file, or in PostgreSQL "
+                            "(postgresql://user@host:port/db)")
     serve.add_argument("--time-scale", type=float,
                        help="multiplier for simulated durations (0 = instant, 1 = real time)")
     serve.add_argument("--log-level", help="uvicorn log level")
@@ -56,6 +58,18 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"port {port} is outside 1-65535")
     return port
+
+
+def _storage(settings) -> str:  # noqa: ANN001
+    """Where state lives, for the banner; a server URL without its password."""
+    url = settings.url
+    if url == "sqlite://":
+        return "in memory"
+    if url.startswith("sqlite:///"):
+        return url[len("sqlite:///"):]
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 class SettingsError(Exception):
@@ -145,7 +159,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  admin key:  {settings.admin_username} / {settings.admin_api_key}", flush=True)
         if scenario is not None:
             print(f"  fixtures:   {scenario.summary()}", flush=True)
-    print(f"  storage:    {settings.db or 'in memory'}", flush=True)
+    print(f"  storage:    {_storage(settings)}", flush=True)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 

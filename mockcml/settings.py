@@ -14,10 +14,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address to listen on.")
     port: int = Field(8080, ge=1, le=65535, description="Port to listen on.")
     db: str | None = Field(
-        None, description="SQLite file that keeps state across restarts; in memory when unset."
+        None, description="SQLite file that keeps state across restarts, or a PostgreSQL URL "
+        "(postgresql://user@host:port/db, psycopg 3); in memory when unset."
     )
     database_url: str | None = Field(
-        None, description="Any SQLAlchemy URL; overrides --db when set."
+        None, description="A SQLAlchemy URL (sqlite:///FILE or postgresql://...); overrides "
+        "--db when set."
     )
     fixtures: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -121,8 +123,13 @@ class Settings(BaseSettings):
 
     @property
     def url(self) -> str:
+        """The SQLAlchemy URL; ``postgresql://`` is spelled with its driver (psycopg 3)."""
+        from mockcml.core.db import normalize_url
+
         if self.database_url:
-            return self.database_url
+            return normalize_url(self.database_url)
         if self.db:
+            if "://" in self.db:  # --db postgresql://user@host/db
+                return normalize_url(self.db)
             return f"sqlite:///{self.db}"
         return "sqlite://"

@@ -88,7 +88,22 @@ def configuration() -> str:
         shown = "(none)" if default in (None, []) else f"`{default}`"
         lines.append(f"| {name} | {'`' + flags[name] + '`' if name in flags else ''} | "
                      f"`MOCKCML_{name.upper()}` | {shown} | {field.description or ''} |")
-    return "\n".join(lines) + "\n" + SLOW_CLIENTS
+    return "\n".join(lines) + "\n" + POSTGRESQL + SLOW_CLIENTS
+
+
+POSTGRESQL = """
+## PostgreSQL
+
+State lives in memory (SQLite) unless `--db` names a SQLite file or a PostgreSQL URL:
+`mockcml serve --db postgresql://user:password@host:5432/mockcml` (or
+`MOCKCML_DATABASE_URL`). The driver is psycopg 3, installed with mockcml; `postgresql://`
+and `postgres://` mean `postgresql+psycopg://`. The database must exist; mockcml creates
+its tables on first start and seeds fixtures only into an empty database, as with a
+SQLite file. Snapshots are kept in the server process's memory (binary `COPY` of every
+table) and `/_mock/reset` empties every table with one `TRUNCATE`. One process per
+database: the clock, faults, queued outcomes and the journal are still per process, so
+`--workers` and several replicas on one database are not supported yet.
+"""
 
 
 SLOW_CLIENTS = """

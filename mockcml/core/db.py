@@ -1,7 +1,8 @@
 """Storage: one SQLAlchemy engine, a transaction per request, SQLite tuned for a mock.
 
 The database URL is a setting; resource code only sees sessions, so another
-SQLAlchemy database can be plugged in without touching it.
+SQLAlchemy database can be plugged in without touching it. Two are supported: SQLite (a
+file or in memory, the default) and PostgreSQL through psycopg 3 (``postgresql://...``).
 """
 
 from __future__ import annotations
@@ -15,14 +16,28 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql import sqltypes
+from sqlalchemy.sql.functions import Function
 from sqlmodel import Session, SQLModel, create_engine
 
 # Database threads for a server database (PostgreSQL); each may hold two connections.
 DB_WORKERS = 4
 
 
+def normalize_url(url: str) -> str:
+    """The SQLAlchemy URL for ``url``: plain ``postgresql://`` (or ``postgres://``, as
+    libpq and most hosting providers write it) means psycopg 3, not SQLAlchemy's default
+    driver psycopg2, which mockcml does not depend on."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=2 * DB_WORKERS, max_overflow=4)
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
@@ -46,6 +61,64 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# SQLite idioms the resource code uses, spelled for PostgreSQL at compile time, so that
+# queries are written once. SQLite is dynamically typed and has scalar max()/min().
+_SCALAR = {"max": "greatest", "min": "least"}
+
+
+@compiles(Function, "postgresql")
+def _pg_function(element: Function, compiler, **kw) -> str:  # noqa: ANN001
+    name = element.name.lower()
+    args = list(element.clauses)
+    if name == "instr":
+        # Substring search in list filters: strpos has the same arguments and result
+        # (1-based, 0 when absent); the haystack may be a number SQLite would compare as text.
+        return f"strpos({_as_text(args[0], compiler, kw)}, {compiler.process(args[1], **kw)})"
+    if name == "coalesce" and _mixed(args):
+        return _pg_coalesce(args, compiler, kw)
+    if name == "substr" and len(args) > 1:
+        # Positions bind as BIGINT here (see _pg_integer); substr takes INTEGER.
+        rest = ", ".join(f"CAST({compiler.process(a, **kw)} AS INTEGER)" for a in args[1:])
+        return f"substr({compiler.process(args[0], **kw)}, {rest})"
+    if name in _SCALAR and len(args) > 1:
+        return "{}({})".format(_SCALAR[name], ", ".join(compiler.process(a, **kw) for a in args))
+    return compiler.visit_function(element, **kw)
+
+
+def _pg_coalesce(args: list, compiler, kw) -> str:  # noqa: ANN001
+    """``coalesce(number, "")``: list sorting makes nullable sort keys total that way, and
+    SQLite orders every number before any text, so NULLs come last. PostgreSQL wants one
+    type: the same order comes from a number above every stored one (finite, so that page
+    tokens can carry it). Anything else mixed is compared as text, as SQLite would."""
+    head, rest = args[0], args[1:]
+    if isinstance(head.type, sqltypes.Integer | sqltypes.Float | sqltypes.Numeric):
+        top = "9223372036854775807" if isinstance(head.type, sqltypes.Integer) else "1e308"
+        return f"coalesce({compiler.process(head, **kw)}, {top})"
+    return "coalesce({})".format(", ".join(_as_text(arg, compiler, kw) for arg in [head, *rest]))
+
+
+def _is_text(expr) -> bool:  # noqa: ANN001
+    return isinstance(getattr(expr, "type", None), sqltypes.String)
+
+
+def _mixed(args: list) -> bool:
+    return any(_is_text(a) for a in args) and not all(_is_text(a) for a in args)
+
+
+def _as_text(expr, compiler, kw) -> str:  # noqa: ANN001
+    if _is_text(expr):
+        return compiler.process(expr, **kw)
+    if isinstance(expr, Function) and expr.name.lower() == "coalesce":
+        return "coalesce({})".format(", ".join(_as_text(a, compiler, kw) for a in expr.clauses))
+    return f"CAST({compiler.process(expr, **kw)} AS TEXT)"
+
+
+@compiles(sqltypes.Integer, "postgresql")
+def _pg_integer(_type, _compiler, **_kw) -> str:  # noqa: ANN001
+    """SQLite integers are 64-bit (sizes in bytes, epoch milliseconds); so are ours."""
+    return "BIGINT"
+
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -63,7 +136,9 @@ class Database:
     """
 
     def __init__(self, url: str) -> None:
+        url = normalize_url(url)
         self.url = url
+        self.dialect = "sqlite" if url.startswith("sqlite") else url.split(":", 1)[0].split("+")[0]
         self.engine = make_engine(url)
         self.workers = 1 if url.startswith("sqlite") else DB_WORKERS
         # SQLite work is serialized: an in-memory database is one connection that work from
@@ -73,6 +148,7 @@ class Database:
         self._pool: ThreadPoolExecutor | None = None
         self.queued = 0
         self._holders = 0  # in-memory SQLite: units of work using the one connection
+        self._local = threading.local()  # this thread's open transactions' deferred calls
 
     @property
     def _executor(self) -> ThreadPoolExecutor:
@@ -127,7 +203,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
-        with self._serialized():
+        with self._deferring(), self._serialized():
             session = Session(self.engine, expire_on_commit=False)
             try:
                 yield session
@@ -137,6 +213,29 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    def when_done(self, func: Callable[[], object]) -> None:
+        """``func()`` once this thread's open transaction ends (committed or not), or now.
+
+        For wake-ups such as the scheduler's poke: with several database threads
+        (PostgreSQL) a woken reader on another thread must find the writes committed, or it
+        would look, see nothing new, and go back to sleep.
+        """
+        stack = getattr(self._local, "pending", None)
+        if stack:
+            stack[-1].append(func)
+        else:
+            func()
+
+    @contextmanager
+    def _deferring(self) -> Iterator[None]:
+        stack = self._local.__dict__.setdefault("pending", [])
+        stack.append([])
+        try:
+            yield
+        finally:
+            for func in stack.pop():
+                func()
 
     @contextmanager
     def _serialized(self) -> Iterator[None]:
@@ -153,7 +252,7 @@ class Database:
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """One request's work: committed on success, rolled back on any error."""
-        with self._serialized():
+        with self._deferring(), self._serialized():
             work = UnitOfWork(self.engine)
             try:
                 yield work
@@ -211,3 +310,61 @@ class UnitOfWork:
         if self._raw is not None:
             self._raw.rollback()  # ends any read transaction the driver opened
             self._raw.close()
+
+
+# --- PostgreSQL whole-state operations (snapshots, reset, fixture loading) ---------------
+# SQLite copies a whole database with its online backup API and restarts rowids by itself;
+# these are the PostgreSQL equivalents, all in the caller's transaction.
+
+
+def _tables() -> list:
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def _quoted(session: Session, name: str) -> str:
+    return session.connection().dialect.identifier_preparer.quote(name)
+
+
+def pg_dump_tables(session: Session) -> dict[str, bytes]:
+    """Every table's rows as PostgreSQL binary COPY data: exact types, no parsing."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    dump: dict[str, bytes] = {}
+    for table in _tables():
+        with cursor.copy(f"COPY {_quoted(session, table.name)} TO STDOUT (FORMAT binary)") as copy:
+            dump[table.name] = b"".join(bytes(chunk) for chunk in copy)
+    return dump
+
+
+def pg_truncate_all(session: Session) -> None:
+    """Empty every table in one statement; ids start again at 1, as on an empty SQLite."""
+    names = ", ".join(_quoted(session, t.name) for t in _tables())
+    session.connection().exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+def pg_load_tables(session: Session, dump: dict[str, bytes]) -> None:
+    """Replace every table's rows with ``dump`` (from :func:`pg_dump_tables`)."""
+    pg_truncate_all(session)
+    cursor = session.connection().connection.driver_connection.cursor()
+    for table in _tables():  # parents before children: foreign keys hold row by row
+        data = dump.get(table.name)
+        if data:
+            with cursor.copy(f"COPY {_quoted(session, table.name)} FROM STDIN (FORMAT binary)") as copy:
+                copy.write(data)
+    pg_sync_sequences(session)
+
+
+def pg_sync_sequences(session: Session) -> None:
+    """Point every id sequence past the largest id: rows written with explicit ids (fixtures,
+    restored snapshots) do not advance it, and SQLite's next rowid is always max + 1."""
+    connection = session.connection()
+    for table in _tables():
+        for column in table.primary_key.columns:
+            if column.autoincrement is not True and not (
+                    column.autoincrement == "auto" and len(table.primary_key.columns) == 1
+                    and isinstance(column.type, sqltypes.Integer)):
+                continue
+            name, col = _quoted(session, table.name), _quoted(session, column.name)
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{name}', '{column.name}'), "
+                f"coalesce((SELECT max({col}) FROM {name}), 0) + 1, false) "
+                f"WHERE pg_get_serial_sequence('{name}', '{column.name}') IS NOT NULL")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Protocol
 
 from sqlmodel import Session
@@ -51,11 +52,17 @@ class Scheduler:
         self._wake: asyncio.Event | None = None
         self._loop_of: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task | None = None
+        self._passing = threading.Lock()
+        self._busy = False  # a pass holds _passing (several database threads only)
         mock.clock.subscribe(self.poke)
 
     def poke(self) -> None:
         """Something may have added events: look again. Safe from any thread (handlers run
-        on database threads; the wake event belongs to the loop)."""
+        on database threads; the wake event belongs to the loop). Called inside a
+        transaction, it takes effect when that transaction has ended."""
+        self.mock.db.when_done(self._poke_now)
+
+    def _poke_now(self) -> None:
         self.dirty = True
         if self._wake is not None and self._loop_of is not None:
             try:
@@ -70,12 +77,30 @@ class Scheduler:
 
     def catch_up(self) -> int:
         """Fire what is due by now, at most ``self.step`` events (one step); returns how
-        many fired. When the limit is reached the rest waits for the next step."""
-        limit = self.step
+        many fired. When the limit is reached the rest waits for the next step.
+
+        One pass at a time: with several database threads (PostgreSQL) two requests could
+        otherwise fire the same due event at once; the second waits, then finds it done.
+        """
         now = self.mock.clock.now()
+        # A pass in progress (another thread) may be firing what this caller must see.
+        if not self.dirty and not self._busy and (self.next_due is None or self.next_due > now):
+            return 0
+        if self.mock.db.workers == 1:
+            # SQLite: its lock already serializes passes (and may be held by this very
+            # thread when a read runs inline on the loop, so no second lock here).
+            return self._catch_up(now)
+        with self._passing:
+            self._busy = True
+            try:
+                return self._catch_up(self.mock.clock.now())
+            finally:
+                self._busy = False
+
+    def _catch_up(self, now: float) -> int:
         if not self.dirty and (self.next_due is None or self.next_due > now):
             return 0
-        fired = 0
+        fired, limit = 0, self.step
         self.dirty = False
         try:
             with self.mock.db.transaction() as session:
