@@ -108,6 +108,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Latency bounds mean nothing while other tests share the two cores: such tests run
+    # alone, after the parallel run (.ci/run: `pytest -m timing`).
+    if item.get_closest_marker("timing") and int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+        pytest.skip("asserts latency bounds: runs alone (`pytest -m timing`, as .ci/run does)")
     marker = item.get_closest_marker("sqlite_only")
     if ON_POSTGRESQL and marker is not None:
         item.add_marker(pytest.mark.xfail(

@@ -105,6 +105,7 @@ def _health_while(server: LiveServer, work) -> list[float]:  # noqa: ANN001
     return samples
 
 
+@pytest.mark.timing
 def test_health_answers_during_a_large_upload_and_a_long_catch_up():
     with LiveServer(env={"MOCKCML_TIME_SCALE": "0"}) as server, server.client() as client:
         pid = make_project(client)["id"]

@@ -22,7 +22,7 @@ import pytest
 
 from tests.helpers import ADMIN_KEY, RUNTIME, LiveServer, auth, make_project
 
-pytestmark = [pytest.mark.live, pytest.mark.slow]
+pytestmark = [pytest.mark.live, pytest.mark.slow, pytest.mark.timing]
 
 BODY_TIMEOUT = 4.0
 STALLED = 50
