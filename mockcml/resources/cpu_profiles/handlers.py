@@ -23,6 +23,7 @@ from mockcml.resources.cpu_profiles.tables import (
 
 ADMINS_ONLY = "CPU profiles are for site administrators"
 LISTING = Listing(
+    model="CpuProfile",
     filters={"id": substring(CpuProfile.id), "resource_group_id": substring(CpuProfile.resource_group_id)},
     sorts={key: getattr(CpuProfile, key) for key in ("id", "cpu", "memory", "resource_group_id")},
     tiebreak=CpuProfile.id,
