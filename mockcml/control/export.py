@@ -107,7 +107,7 @@ class LocalSource:
 def _known_secrets(mock: Mock) -> dict[str, str]:
     """digest -> key, for every key whose secret the mock was given in plain text."""
     known = {digest(mock.settings.admin_api_key): mock.settings.admin_api_key}
-    scenario = mock.extras.get("scenario")
+    scenario = mock.scenario
     for user in getattr(scenario, "users", None) or ():
         for key in user.get("api_keys", ()):
             secret = key["key"] if isinstance(key, dict) else key

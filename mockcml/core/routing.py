@@ -99,7 +99,7 @@ def _decode_json(op: Operation, body: Body, mock: Mock, request: Request) -> dic
     if unknown:
         # grpc-gateway drops unknown fields silently; the mock writes each one down so that a
         # test can see what its client sent in vain (control/unknown_fields.py).
-        mock.extras["unknown_fields"].record(
+        mock.unknown_fields.record(
             op.operation_id, request.method, request.scope["path"], unknown,
             request.state.caller, mock.clock.now())
         if mock.settings.strict:
@@ -145,14 +145,14 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
                 call.body[body_field] = path[name]
         result = invoke(call)
     after_commit(call)
-    return _to_response(op, result, mock.extras["response_style"].current)
+    return _to_response(op, result, mock.response_style.current)
 
 
 def make_endpoint(op: Operation):  # noqa: ANN201
     async def endpoint(request: Request) -> Response:
         mock: Mock = request.app.state.mock
         request.state.operation_id = op.operation_id
-        fault = mock.extras["faults"].take(request.method, request.scope["path"], op.operation_id)
+        fault = mock.faults.take(request.method, request.scope["path"], op.operation_id)
         if fault is not None:
             request.state.fault = fault.id
             if fault.delay:
@@ -161,7 +161,7 @@ def make_endpoint(op: Operation):  # noqa: ANN201
                 # A faulted call never reaches its handler: no state changes.
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
                 return error_response(fault.grpc_code, fault.message, fault.status, headers,
-                                      mock.extras["response_style"].current)
+                                      mock.response_style.current)
         try:
             # The only await that waits on the client, and no connection is held during it.
             body = await mock.intake.read(request, op.body_kind)
@@ -172,11 +172,11 @@ def make_endpoint(op: Operation):  # noqa: ANN201
                     return response
             return await mock.db.run(_serve, op, mock, request, body)
         except ApiError as exc:
-            return render(exc, mock.extras["response_style"].current)
+            return render(exc, mock.response_style.current)
         except Exception:
             log.exception("unexpected error in %s", op.operation_id)
             return error_response(13, "internal error",
-                                  style=mock.extras["response_style"].current)
+                                  style=mock.response_style.current)
 
     endpoint.__name__ = op.operation_id
     return endpoint
