@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, get_route_path, request_response
 
+from mockcml.core.actors import ProjectRef
 from mockcml.core.auth import Caller, CallerKey, authenticate
 from mockcml.core.contract import METHOD_ALIASES, Operation, decode_path
 from mockcml.core.db import UnitOfWork
@@ -28,7 +29,6 @@ from mockcml.core.intake import Body
 from mockcml.core.registry import HANDLERS, after_commit, invoke
 from mockcml.core.render import json_response
 from mockcml.core.state import Mock
-from mockcml.kit.sql import Row
 from mockcml.kit.wire import camel, check_text, loads, query_value
 
 log = logging.getLogger("mockcml")
@@ -48,7 +48,14 @@ class Call:
     body: dict[str, Any] | None
     request: Request
     # The path's project, checked by registry.invoke when the operation declares one.
-    project: Row | None = None
+    checked_project: ProjectRef | None = None
+
+    @property
+    def project(self) -> ProjectRef:
+        """The path's project; only for operations that declare ``project=``."""
+        if self.checked_project is None:
+            raise RuntimeError(f"{self.op.operation_id} declares no project")
+        return self.checked_project
 
     @property
     def session(self) -> Session:

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
@@ -170,7 +171,7 @@ def _check_subdomain(session: Session, app: Application, subdomain: str) -> None
         raise AlreadyExists(f"subdomain {subdomain!r} is already in use by another application")
 
 
-def _apply(session: Session, app: Application, body: dict[str, Any], project: Project) -> None:
+def _apply(session: Session, app: Application, body: dict[str, Any], project: ProjectRef) -> None:
     """Validate and copy the fields present in ``body``; shared by create and update."""
     for field in _PLAIN:
         if field in body:
@@ -219,7 +220,7 @@ def _flush(session: Session, app: Application) -> None:
 
 
 def create_app(
-    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    session: Session, user: Actor, project: ProjectRef, body: dict[str, Any], now: float,
     settings: Settings, *, app_id: str | None = None,
 ) -> Application:
     """A new application, started at once (CreateApplication starts the app)."""

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, page, substring
@@ -128,7 +129,7 @@ def _tags(value: list | None) -> str:
 
 
 def create_experiment(
-    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    session: Session, user: Actor, project: ProjectRef, body: dict[str, Any], now: float,
     *, experiment_id: str | None = None,
 ) -> Experiment:
     name = _check_name(session, project.id, body.get("name"))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import literal, select
 from sqlmodel import Session
 
+from mockcml.core.actors import Reader
 from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
@@ -130,7 +131,7 @@ _RUN_ROW = """
 """
 
 
-def read_run(session: Session, job_id: str, run_id: str) -> tuple[Row, Row]:
+def read_run(session: Reader, job_id: str, run_id: str) -> tuple[Row, Row]:
     """(run, creator) as plain rows: the polling path (GetJobRun) stays off the ORM."""
     row = fetch_one(session, _RUN_ROW, run_id=run_id, job_id=job_id)
     if row is None:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import case, delete, literal, select, update
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor, ProjectRef, Reader
 from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
@@ -86,7 +87,7 @@ def get_job_row(session: Session, project_id: str, job_id: str) -> tuple[Job, Us
     return row[0], row[1], row[2]
 
 
-def job_exists(session: Session, project_id: str, job_id: str) -> str:
+def job_exists(session: Reader, project_id: str, job_id: str) -> str:
     """The job's id if it belongs to the project (plain SQL, for hot read paths)."""
     row = fetch_one(session, "SELECT id FROM jobs WHERE id = :job_id AND project_id = :project_id",
                     job_id=job_id, project_id=project_id)
@@ -102,7 +103,7 @@ def get_job(session: Session, project_id: str, job_id: str) -> Job:
     return job
 
 
-def _apply(session: Session, job: Job, body: dict[str, Any], project: Project, now: float) -> None:
+def _apply(session: Session, job: Job, body: dict[str, Any], project: ProjectRef, now: float) -> None:
     """Validate and copy the fields present in ``body``; shared by create and update."""
     for field in _PLAIN:
         if field in body and body[field] is not None:
@@ -171,7 +172,7 @@ def _refuse_cycle(session: Session, job: Job, parent: Job) -> None:
 
 
 def create_job(
-    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    session: Session, user: Actor, project: ProjectRef, body: dict[str, Any], now: float,
     *, job_id: str | None = None,
 ) -> Job:
     if not (body.get("name") or "").strip():
@@ -190,7 +191,7 @@ _READ_ONLY = ("id", "created_at", "creator", "engine_image_id", "english_schedul
               "updated_at", "project", "owner")
 
 
-def update_job(session: Session, job: Job, project: Project, body: dict[str, Any],
+def update_job(session: Session, job: Job, project: ProjectRef, body: dict[str, Any],
                now: float) -> None:
     changes = {k: v for k, v in body.items() if k not in _READ_ONLY}
     if "name" in changes and not (changes["name"] or "").strip():

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, one_of, page, substring
@@ -18,7 +19,7 @@ from mockcml.resources.model_builds import lifecycle
 from mockcml.resources.model_builds.tables import ModelBuild
 from mockcml.resources.models.ids import crn
 from mockcml.resources.models.tables import Model
-from mockcml.resources.projects.tables import Project, workload_kernel
+from mockcml.resources.projects.tables import workload_kernel
 from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
 
@@ -70,7 +71,7 @@ def get_build(session: Session, model: Model, build_id: str) -> ModelBuild:
     return get_build_row(session, model, build_id)[0]
 
 
-def _validate(build: ModelBuild, project: Project) -> None:
+def _validate(build: ModelBuild, project: ProjectRef) -> None:
     # A build from the model registry names a registered version instead of a file.
     if not build.registered_model_version_id:
         if not build.file_path.strip():
@@ -84,7 +85,7 @@ def _validate(build: ModelBuild, project: Project) -> None:
 
 
 def create_build(
-    session: Session, user: User, project: Project, model: Model, body: dict[str, Any],
+    session: Session, user: Actor, project: ProjectRef, model: Model, body: dict[str, Any],
     now: float, settings: Settings, *, auto_deploy: bool = False,
     deployment: dict[str, Any] | None = None, build_id: str | None = None,
 ) -> ModelBuild:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
@@ -94,7 +95,7 @@ def _require_built(build: ModelBuild, now: float) -> None:
 
 
 def create_deployment(
-    session: Session, user: User, model: Model, build: ModelBuild, body: dict[str, Any],
+    session: Session, user: Actor, model: Model, build: ModelBuild, body: dict[str, Any],
     now: float, settings: Settings, *, require_built: bool = False,
     deployment_id: str | None = None,
 ) -> ModelDeployment:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, page, substring
@@ -93,7 +94,7 @@ def _copy_counts(model: Model, body: dict[str, Any]) -> None:
 
 
 def create_model(
-    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    session: Session, user: Actor, project: ProjectRef, body: dict[str, Any], now: float,
     settings: Settings, *, model_id: str | None = None,
 ) -> Model:
     from mockcml.resources.model_builds.service import create_build

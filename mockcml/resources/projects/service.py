@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor, ProjectRef, Reader
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
@@ -51,7 +52,7 @@ PROJECT_LISTING = Listing(
 )
 
 
-def _joined(user: User):
+def _joined(user: Actor):
     """Projects with owner, creator and the caller's own collaborator permission."""
     return (
         select(Project, Owner, Creator, _MINE.c.permission)
@@ -61,11 +62,11 @@ def _joined(user: User):
     )
 
 
-def access_from_row(user: User, project: Project, permission: str | None) -> Access:
+def access_from_row(user: Actor, project: ProjectRef, permission: str | None) -> Access:
     return grant(user, project.owner_id, project.visibility, permission)
 
 
-def visible_clause(user: User, include_public: bool, include_all: bool):
+def visible_clause(user: Actor, include_public: bool, include_all: bool):
     if include_all and user.is_admin:
         return None
     mine = or_(Project.owner_id == user.id, _MINE.c.permission.is_not(None))
@@ -74,7 +75,7 @@ def visible_clause(user: User, include_public: bool, include_all: bool):
     return mine
 
 
-def viewable_projects(user: User):
+def viewable_projects(user: Actor):
     """Every project the user may view, as a clause needing no join (None: all of them)."""
     if user.is_admin:
         return None
@@ -112,14 +113,14 @@ def _listed(include_public: bool, everything: bool):
     return _plain().where(mine)
 
 
-def split_row(user: User, row: Row) -> tuple[Row, Row, Row, Access]:
+def split_row(user: Actor, row: Row) -> tuple[Row, Row, Row, Access]:
     """(project, owner, creator, access) from one plain row of ``_plain`` or _PROJECT_ROW."""
     owner = Row(username=row.o_username, name=row.o_name, email=row.o_email)
     creator = Row(username=row.k_username, name=row.k_name, email=row.k_email)
     return row, owner, creator, grant(user, row.owner_id, row.visibility, row.caller_permission)
 
 
-def list_projects(session: Session, user: User, params: dict[str, Any]) -> Page:
+def list_projects(session: Reader, user: Actor, params: dict[str, Any]) -> Page:
     include_all = bool(params.get("include_all_projects"))
     everything = include_all and user.is_admin
     # The spec: for a caller who is not a site admin, include_all_projects means what
@@ -130,7 +131,7 @@ def list_projects(session: Session, user: User, params: dict[str, Any]) -> Page:
                 binds={"caller_id": user.id})
 
 
-def list_project_names(session: Session, user: User, params: dict[str, Any]) -> Page:
+def list_project_names(session: Session, user: Actor, params: dict[str, Any]) -> Page:
     listing = Listing(filters={"name": substring(Project.name)}, sorts={"name": Project.name},
                       tiebreak=Project.id, default_sort=(("name", False),))
     query = (
@@ -153,7 +154,7 @@ _PROJECT_ROW = """
 """
 
 
-def get_project_row(session: Session, user: User, project_id: str) -> tuple:
+def get_project_row(session: Reader, user: Actor, project_id: str) -> tuple:
     """(project, owner, creator, access) for GetProject: one plain-SQL query, no ORM."""
     row = fetch_one(session, _PROJECT_ROW, user_id=user.id, project_id=project_id)
     found = split_row(user, row) if row is not None else None
@@ -162,7 +163,7 @@ def get_project_row(session: Session, user: User, project_id: str) -> tuple:
     return found
 
 
-def batch(session: Session, user: User, ids: list[str]) -> list[tuple]:
+def batch(session: Session, user: Actor, ids: list[str]) -> list[tuple]:
     if not ids:
         return []
     rows = session.execute(_joined(user).where(Project.id.in_(ids))).all()
@@ -195,7 +196,7 @@ def _check_name(session: Session, owner_id: int, name: str, exclude: str | None 
 
 
 def create_project(
-    session: Session, user: User, body: dict[str, Any], now: float, *, project_id: str | None = None,
+    session: Session, user: Actor, body: dict[str, Any], now: float, *, project_id: str | None = None,
     owner: User | None = None,
 ) -> Project:
     owner = owner or user
@@ -262,7 +263,7 @@ COLLABORATOR_LISTING = Listing(
 )
 
 
-def list_collaborators(session: Session, project: Project, params: dict[str, Any]) -> Page:
+def list_collaborators(session: Session, project: ProjectRef, params: dict[str, Any]) -> Page:
     query = (
         select(User, Collaborator.permission)
         .join(Collaborator, Collaborator.user_id == User.id)
@@ -272,7 +273,7 @@ def list_collaborators(session: Session, project: Project, params: dict[str, Any
 
 
 def add_collaborator(
-    session: Session, project: Project, username: str, permission: str, now: float
+    session: Session, project: ProjectRef, username: str, permission: str, now: float
 ) -> None:
     _check_choice(permission or "", PERMISSIONS, "permission")
     user = get_user(session, username)
@@ -289,7 +290,7 @@ def add_collaborator(
         session.add(existing)
 
 
-def remove_collaborator(session: Session, project: Project, username: str) -> None:
+def remove_collaborator(session: Session, project: ProjectRef, username: str) -> None:
     user = get_user(session, username)
     existing = session.get(Collaborator, (project.id, user.id)) if user else None
     if existing is None:

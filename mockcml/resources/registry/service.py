@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, literal, or_, select
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Matcher, Page, page, substring
@@ -48,15 +49,15 @@ def status_sql(now: float):  # noqa: ANN201 - a SQL expression
     return VERSION.status_sql(Version, now)
 
 
-def can_view(user: User, model: Model) -> bool:
+def can_view(user: Actor, model: Model) -> bool:
     return model.owner_id == user.id or user.is_admin or model.visibility == "PUBLIC"
 
 
-def can_change(user: User, model: Model) -> bool:
+def can_change(user: Actor, model: Model) -> bool:
     return model.owner_id == user.id or user.is_admin
 
 
-def permission_of(user: User, model: Model) -> str:
+def permission_of(user: Actor, model: Model) -> str:
     """RegisteredModel.permission, "Permission of the user requesting the model".
 
     [inferred] The vocabulary is not documented: owner for the owner, admin for a site
@@ -69,7 +70,7 @@ def permission_of(user: User, model: Model) -> str:
     return "read"
 
 
-def require_model(session: Session, user: User, model_id: str, change: bool = False) -> Model:
+def require_model(session: Session, user: Actor, model_id: str, change: bool = False) -> Model:
     """NOT_FOUND for a model the caller may not see, PERMISSION_DENIED for one it may
     see but not change."""
     model = session.get(Model, model_id)
@@ -145,7 +146,7 @@ def _models():
     )
 
 
-def list_models(session: Session, user: User, params: dict[str, Any]) -> Page:
+def list_models(session: Session, user: Actor, params: dict[str, Any]) -> Page:
     """Rows of (model, owner, version count) the caller may see."""
     query = _models()
     if not user.is_admin:
@@ -193,7 +194,7 @@ def parse_tags(tags: list[dict[str, Any]] | None) -> str:
                       separators=(",", ":"))
 
 
-def _model_for(session: Session, user: User, body: dict[str, Any], now: float) -> Model:
+def _model_for(session: Session, user: Actor, body: dict[str, Any], now: float) -> Model:
     """The model named in ``body``: an existing one the caller may change, or a new one.
 
     Description and visibility describe the model, so they apply when it is created;
@@ -218,7 +219,7 @@ def _model_for(session: Session, user: User, body: dict[str, Any], now: float) -
 
 
 def register(
-    session: Session, user: User, body: dict[str, Any], now: float, settings: Settings,
+    session: Session, user: Actor, body: dict[str, Any], now: float, settings: Settings,
     workspace_url: str,
 ) -> tuple[Model, Version]:
     """CreateRegisteredModel: a new version, numbered 1, 2, ... within its model.

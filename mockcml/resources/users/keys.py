@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor
 from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied
 from mockcml.kit.wire import parse_timestamp, timestamp
 from mockcml.resources.users.service import AUDIENCES, add_key, get_user, new_key_secret
@@ -20,7 +21,7 @@ from mockcml.resources.users.tables import ApiKey, User
 DEFAULT_AUDIENCES = ("API",)
 
 
-def key_owner(session: Session, caller: User, username: str) -> User:
+def key_owner(session: Session, caller: Actor, username: str) -> User:
     """The user whose keys ``caller`` addresses: themself, or anyone for a site admin.
 
     An unknown username is NOT_FOUND for every caller; someone else's keys are
