@@ -80,7 +80,7 @@ def invoke(call: Any) -> Any:
     if declared.admin is not None and not call.user.is_admin:
         raise PermissionDenied(declared.admin)
     if declared.project is not None:
-        call.checked_project = _project(call, declared)
+        call.project = _project(call, declared)
     if declared.same_ids and call.body:
         for name in declared.same_ids:
             value = call.body.get(name)

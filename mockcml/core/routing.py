@@ -57,6 +57,10 @@ class Call:
             raise RuntimeError(f"{self.op.operation_id} declares no project")
         return self.checked_project
 
+    @project.setter
+    def project(self, row: ProjectRef) -> None:
+        self.checked_project = row
+
     @property
     def session(self) -> Session:
         """The ORM session of this call's transaction, opened on first use."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.listing import Listing, Page, page, substring
@@ -29,19 +29,19 @@ GPU_PRODUCT_LABEL = "nvidia.com/gpu.product"
 
 NODE_LABEL_LISTING = Listing(
     filters={
-        "id": exact_id(NodeLabel.id),
-        "label_key": substring(NodeLabel.label_key),
-        "resource_group_id": exact_id(NodeLabel.resource_group_id),
+        "id": exact_id(col(NodeLabel.id)),
+        "label_key": substring(col(NodeLabel.label_key)),
+        "resource_group_id": exact_id(col(NodeLabel.resource_group_id)),
     },
-    sorts={"id": NodeLabel.id, "label_key": NodeLabel.label_key},
-    tiebreak=NodeLabel.id,
+    sorts={"id": col(NodeLabel.id), "label_key": col(NodeLabel.label_key)},
+    tiebreak=col(NodeLabel.id),
 )
 
 
 def list_node_labels(session: Session, params: dict[str, Any]) -> Page:
     query = select(NodeLabel)
     if not params.get("display_all"):
-        query = query.where(NodeLabel.availability.is_(True))
+        query = query.where(col(NodeLabel.availability).is_(True))
     return page(session, query, NODE_LABEL_LISTING, params)
 
 
@@ -103,8 +103,8 @@ def _check_fit(group: Any, gpu_count: int, cpu: float, memory: float) -> None:
 
 
 def _profile_clash(session: Session, group_id: int, gpu_count: int, but: int | None) -> None:
-    query = select(NodeLabel.id).where(NodeLabel.resource_group_id == group_id,
-                                       NodeLabel.profile_gpu_count == gpu_count)
+    query = select(col(NodeLabel.id)).where(col(NodeLabel.resource_group_id) == group_id,
+                                       col(NodeLabel.profile_gpu_count) == gpu_count)
     found = session.execute(query).scalar_one_or_none()
     if found is not None and found != but:
         raise AlreadyExists(

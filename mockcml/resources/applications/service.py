@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
@@ -70,22 +70,22 @@ def listing(now: float) -> Listing:
     return Listing(
         model="Application",
         filters={
-            "bypass_authentication": boolean(Application.bypass_authentication),
+            "bypass_authentication": boolean(col(Application.bypass_authentication)),
             **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
-            "description": substring(Application.description),
-            "kernel": substring(Application.kernel),
-            "name": substring(Application.name),
-            "script": substring(Application.script),
+            "description": substring(col(Application.description)),
+            "kernel": substring(col(Application.kernel)),
+            "name": substring(col(Application.name)),
+            "script": substring(col(Application.script)),
             "status": one_of(status, lifecycle.FILTER_NAMES),
-            "subdomain": substring(Application.subdomain),
+            "subdomain": substring(col(Application.subdomain)),
         },
         sorts={
-            "created_at": Application.created_at, "updated_at": Application.updated_at,
-            **user_keys("creator", Creator), "description": Application.description,
-            "kernel": Application.kernel, "name": Application.name,
-            "script": Application.script, "status": status,
+            "created_at": col(Application.created_at), "updated_at": col(Application.updated_at),
+            **user_keys("creator", Creator), "description": col(Application.description),
+            "kernel": col(Application.kernel), "name": col(Application.name),
+            "script": col(Application.script), "status": status,
         },
-        tiebreak=Application.id,
+        tiebreak=col(Application.id),
         default_sort=(("created_at", False),),
     )
 
@@ -164,8 +164,8 @@ def _check_subdomain(session: Session, app: Application, subdomain: str) -> None
             f"subdomain {subdomain!r} must be 1 to 63 lower-case letters, digits or inner "
             "hyphens")
     taken = session.execute(
-        select(Application.id).where(Application.subdomain == subdomain,
-                                     Application.id != app.id)
+        select(col(Application.id)).where(col(Application.subdomain) == subdomain,
+                                     col(Application.id) != app.id)
     ).first()
     if taken is not None:
         raise AlreadyExists(f"subdomain {subdomain!r} is already in use by another application")

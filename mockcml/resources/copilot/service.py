@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.forms import required_text
@@ -23,10 +23,10 @@ CHAT, EMBEDDING = "chat", "embedding"
 _TEXT = ("provider", "name", "endpoint", "provider_id")
 LISTING = Listing(
     filters={**{key: substring(getattr(CopilotModel, key)) for key in _TEXT},
-             "enabled": boolean(CopilotModel.enabled), "default": boolean(CopilotModel.default)},
+             "enabled": boolean(col(CopilotModel.enabled)), "default": boolean(col(CopilotModel.default))},
     sorts={key: getattr(CopilotModel, key)
            for key in ("provider", "name", "endpoint", "enabled", "default")},
-    tiebreak=CopilotModel.id,
+    tiebreak=col(CopilotModel.id),
     default_sort=(("provider", False), ("name", False)),
 )
 
@@ -38,7 +38,7 @@ def wire(model: CopilotModel) -> dict[str, Any]:
 
 
 def list_models(session: Session, kind: str, params: dict[str, Any]) -> Page:
-    return page(session, select(CopilotModel).where(CopilotModel.kind == kind), LISTING, params)
+    return page(session, select(CopilotModel).where(col(CopilotModel.kind) == kind), LISTING, params)
 
 
 def get_model(session: Session, kind: str, model_id: str) -> CopilotModel:
@@ -60,9 +60,9 @@ def _endpoint(value: str) -> str:
 def _check(session: Session, model: CopilotModel) -> None:
     # Not flushed first: a clashing change must be refused, not hit the constraint.
     with session.no_autoflush:
-        clash = session.execute(select(CopilotModel.id).where(
-            CopilotModel.kind == model.kind, CopilotModel.provider == model.provider,
-            CopilotModel.name == model.name, CopilotModel.id != model.id)).scalar()
+        clash = session.execute(select(col(CopilotModel.id)).where(
+            col(CopilotModel.kind) == model.kind, col(CopilotModel.provider) == model.provider,
+            col(CopilotModel.name) == model.name, col(CopilotModel.id) != model.id)).scalar()
     if clash is not None:
         raise AlreadyExists(f"model {model.name!r} of provider {model.provider!r} already exists")
     if model.default and not model.enabled:
@@ -73,7 +73,7 @@ def _settle(session: Session, model: CopilotModel) -> None:
     session.flush()
     if model.default:
         session.execute(update(CopilotModel).where(
-            CopilotModel.kind == model.kind, CopilotModel.id != model.id).values(default=False))
+            col(CopilotModel.kind) == model.kind, col(CopilotModel.id) != model.id).values(default=False))
 
 
 def create_model(session: Session, kind: str, body: dict[str, Any], now: float) -> CopilotModel:

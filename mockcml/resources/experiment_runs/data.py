@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import InvalidArgument
 from mockcml.kit.wire import parse_timestamp, timestamp
@@ -56,7 +56,7 @@ def load(session: Session, run_ids: list[str]) -> dict[str, RunData]:
     out = {run_id: RunData() for run_id in run_ids}
     for i in range(0, len(run_ids), _CHUNK):
         chunk = run_ids[i : i + _CHUNK]
-        for m in session.execute(select(LatestMetric).where(LatestMetric.run_id.in_(chunk))
+        for m in session.execute(select(LatestMetric).where(col(LatestMetric.run_id).in_(chunk))
                                  .order_by(LatestMetric.key)).scalars():
             out[m.run_id].metrics.append(metric_wire(m.key, m.value, m.timestamp, m.step))
         for table, bucket in ((RunParam, "params"), (RunTag, "tags")):
@@ -70,8 +70,8 @@ def load(session: Session, run_ids: list[str]) -> dict[str, RunData]:
 def history(session: Session, run: ExperimentRun, key: str) -> list[dict]:
     """Every value logged for ``key`` by step, then time, then logging order."""
     rows = session.execute(
-        select(RunMetric).where(RunMetric.run_id == run.id, RunMetric.key == key)
-        .order_by(RunMetric.step, RunMetric.timestamp, RunMetric.seq)
+        select(RunMetric).where(col(RunMetric.run_id) == run.id, col(RunMetric.key) == key)
+        .order_by(col(RunMetric.step), col(RunMetric.timestamp), col(RunMetric.seq))
     ).scalars()
     return [metric_wire(m.key, m.value, m.timestamp, m.step) for m in rows]
 
@@ -99,8 +99,8 @@ def _check_params(session: Session, run: ExperimentRun, pairs: list[tuple[str, s
                 f"duplicate param key {key!r} in one batch with different values")
         wanted[key] = value
     logged = dict(session.execute(
-        select(RunParam.key, RunParam.value)
-        .where(RunParam.run_id == run.id, RunParam.key.in_(list(wanted)))
+        select(col(RunParam.key), col(RunParam.value))
+        .where(col(RunParam.run_id) == run.id, col(RunParam.key).in_(list(wanted)))
     ).all()) if wanted else {}
     for key, value in wanted.items():
         if key in logged and logged[key] != value:

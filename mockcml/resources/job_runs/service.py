@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import literal, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.actors import Reader
 from mockcml.core.errors import InvalidArgument, NotFound
@@ -41,20 +41,20 @@ def listing(now: float) -> Listing:
         filters={
             **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
             "description": substring(literal("")),  # runs have no description
-            "kernel": substring(JobRun.kernel),
-            "name": substring(Job.name),
-            "paused": boolean(Job.paused),
-            "script": substring(Job.script),
+            "kernel": substring(col(JobRun.kernel)),
+            "name": substring(col(Job.name)),
+            "paused": boolean(col(Job.paused)),
+            "script": substring(col(Job.script)),
             "type": substring(JOB_TYPE),
             "status": one_of(status, lc.FILTER_NAMES),
         },
         sorts={
-            "created_at": JobRun.created_at, "updated_at": JobRun.updated_at,
+            "created_at": col(JobRun.created_at), "updated_at": col(JobRun.updated_at),
             **user_keys("creator", Creator), "description": literal(""),
-            "kernel": JobRun.kernel, "name": Job.name, "paused": Job.paused,
-            "script": Job.script, "type": JOB_TYPE, "status": status,
+            "kernel": col(JobRun.kernel), "name": col(Job.name), "paused": col(Job.paused),
+            "script": col(Job.script), "type": JOB_TYPE, "status": status,
         },
-        tiebreak=JobRun.id,
+        tiebreak=col(JobRun.id),
         default_sort=(("created_at", False),),
     )
 

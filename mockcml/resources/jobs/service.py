@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from sqlalchemy import case, delete, literal, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.actors import Actor, ProjectRef, Reader
 from mockcml.core.errors import InvalidArgument, NotFound
@@ -22,8 +22,8 @@ from mockcml.resources.users.tables import User
 
 KERNELS = ("python3", "python2", "r", "scala", "")
 JOB_TYPE = case(
-    (Job.schedule != "", literal("cron")),
-    (Job.parent_id.is_not(None), literal("dependent")),
+    (col(Job.schedule) != "", literal("cron")),
+    (col(Job.parent_id).is_not(None), literal("dependent")),
     else_=literal("manual"),
 )
 _FILTERS = {
@@ -31,21 +31,21 @@ _FILTERS = {
     **{k: substring(v) for k, v in user_keys("owner", Owner).items()},
     # Jobs have no description; the key is accepted and only matches an empty string.
     "description": substring(literal("")),
-    "kernel": substring(Job.kernel),
-    "name": substring(Job.name),
-    "paused": boolean(Job.paused),
-    "script": substring(Job.script),
+    "kernel": substring(col(Job.kernel)),
+    "name": substring(col(Job.name)),
+    "paused": boolean(col(Job.paused)),
+    "script": substring(col(Job.script)),
     "type": substring(JOB_TYPE),
 }
 JOB_LISTING = Listing(
     model="Job",
     filters=_FILTERS,
     sorts={
-        "created_at": Job.created_at, "updated_at": Job.updated_at,
-        **user_keys("creator", Creator), "description": literal(""), "kernel": Job.kernel,
-        "name": Job.name, "paused": Job.paused, "script": Job.script, "type": JOB_TYPE,
+        "created_at": col(Job.created_at), "updated_at": col(Job.updated_at),
+        **user_keys("creator", Creator), "description": literal(""), "kernel": col(Job.kernel),
+        "name": col(Job.name), "paused": col(Job.paused), "script": col(Job.script), "type": JOB_TYPE,
     },
-    tiebreak=Job.id,
+    tiebreak=col(Job.id),
     default_sort=(("created_at", False),),
 )
 # Create-request fields copied onto the job as they are.
@@ -205,13 +205,13 @@ def delete_job(session: Session, job: Job) -> None:
     from mockcml.resources.job_runs.tables import JobRun
 
     # Dependents lose their parent (they become manual jobs) rather than dangle.
-    session.execute(update(Job).where(Job.parent_id == job.id).values(parent_id=None))
-    session.execute(delete(JobRun).where(JobRun.job_id == job.id))
+    session.execute(update(Job).where(col(Job.parent_id) == job.id).values(parent_id=None))
+    session.execute(delete(JobRun).where(col(JobRun.job_id) == job.id))
     session.delete(job)
 
 
 def delete_jobs_of_project(session: Session, project_id: str) -> None:
     from mockcml.resources.job_runs.tables import JobRun
 
-    session.execute(delete(JobRun).where(JobRun.project_id == project_id))
-    session.execute(delete(Job).where(Job.project_id == project_id))
+    session.execute(delete(JobRun).where(col(JobRun.project_id) == project_id))
+    session.execute(delete(Job).where(col(Job.project_id) == project_id))

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -34,18 +34,18 @@ def listing(now: float) -> Listing:
     return Listing(
         model="ModelBuild",
         filters={
-            "comment": substring(ModelBuild.comment),
+            "comment": substring(col(ModelBuild.comment)),
             **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
-            "crn": substring(ModelBuild.crn),
+            "crn": substring(col(ModelBuild.crn)),
             "status": one_of(status, {v: v for v in lifecycle.FILTER_VALUES}),
         },
         sorts={
             "built_at": lifecycle.built_at_sql(ModelBuild, now),
-            "comment": ModelBuild.comment, "created_at": ModelBuild.created_at,
-            **user_keys("creator", Creator), "crn": ModelBuild.crn, "status": status,
+            "comment": col(ModelBuild.comment), "created_at": col(ModelBuild.created_at),
+            **user_keys("creator", Creator), "crn": col(ModelBuild.crn), "status": status,
             "updated_at": lifecycle.BUILD.changed_sql(ModelBuild, now),
         },
-        tiebreak=ModelBuild.id,
+        tiebreak=col(ModelBuild.id),
         default_sort=(("created_at", False),),
     )
 
@@ -129,13 +129,13 @@ def delete_build(session: Session, build: ModelBuild, now: float) -> None:
     from mockcml.resources.model_deployments.tables import ModelDeployment
 
     active = session.execute(
-        select(ModelDeployment.id).where(
-            ModelDeployment.build_id == build.id,
+        select(col(ModelDeployment.id)).where(
+            col(ModelDeployment.build_id) == build.id,
             DEPLOYMENT.status_sql(ModelDeployment, now).in_(ACTIVE),
         )
     ).first()
     if active is not None:
         raise FailedPrecondition(
             f"build {build.id!r} has an active deployment ({active[0]!r}); stop it first")
-    session.execute(delete(ModelDeployment).where(ModelDeployment.build_id == build.id))
+    session.execute(delete(ModelDeployment).where(col(ModelDeployment.build_id) == build.id))
     session.delete(build)

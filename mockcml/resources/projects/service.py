@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.actors import Actor, ProjectRef, Reader
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
@@ -34,20 +34,20 @@ _MINE = Collaborator.__table__.alias("mine")
 PROJECT_LISTING = Listing(
     model="Project",
     filters={
-        "name": substring(Project.name),
-        "description": substring(Project.description),
+        "name": substring(col(Project.name)),
+        "description": substring(col(Project.description)),
         **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
         **{k: substring(v) for k, v in user_keys("owner", Owner).items()},
     },
     sorts={
-        "name": Project.name,
-        "description": Project.description,
-        "created_at": Project.created_at,
-        "updated_at": Project.updated_at,
+        "name": col(Project.name),
+        "description": col(Project.description),
+        "created_at": col(Project.created_at),
+        "updated_at": col(Project.updated_at),
         **user_keys("creator", Creator),
         **user_keys("owner", Owner),
     },
-    tiebreak=Project.id,
+    tiebreak=col(Project.id),
     default_sort=(("created_at", False),),
 )
 
@@ -56,9 +56,9 @@ def _joined(user: Actor):
     """Projects with owner, creator and the caller's own collaborator permission."""
     return (
         select(Project, Owner, Creator, _MINE.c.permission)
-        .join(Owner, Owner.id == Project.owner_id)
-        .join(Creator, Creator.id == Project.creator_id)
-        .outerjoin(_MINE, and_(_MINE.c.project_id == Project.id, _MINE.c.user_id == user.id))
+        .join(Owner, Owner.id == col(Project.owner_id))
+        .join(Creator, Creator.id == col(Project.creator_id))
+        .outerjoin(_MINE, and_(_MINE.c.project_id == col(Project.id), _MINE.c.user_id == user.id))
     )
 
 
@@ -69,9 +69,9 @@ def access_from_row(user: Actor, project: ProjectRef, permission: str | None) ->
 def visible_clause(user: Actor, include_public: bool, include_all: bool):
     if include_all and user.is_admin:
         return None
-    mine = or_(Project.owner_id == user.id, _MINE.c.permission.is_not(None))
+    mine = or_(col(Project.owner_id) == user.id, _MINE.c.permission.is_not(None))
     if include_public:
-        return or_(mine, Project.visibility.in_(VISIBLE_TO_ALL))
+        return or_(mine, col(Project.visibility).in_(VISIBLE_TO_ALL))
     return mine
 
 
@@ -79,9 +79,9 @@ def viewable_projects(user: Actor):
     """Every project the user may view, as a clause needing no join (None: all of them)."""
     if user.is_admin:
         return None
-    theirs = select(Collaborator.project_id).where(Collaborator.user_id == user.id)
-    return or_(Project.owner_id == user.id, Project.id.in_(theirs),
-               Project.visibility.in_(VISIBLE_TO_ALL))
+    theirs = select(col(Collaborator.project_id)).where(col(Collaborator.user_id) == user.id)
+    return or_(col(Project.owner_id) == user.id, col(Project.id).in_(theirs),
+               col(Project.visibility).in_(VISIBLE_TO_ALL))
 
 
 _CALLER = bindparam("caller_id")
@@ -107,9 +107,9 @@ def _plain():
 def _listed(include_public: bool, everything: bool):
     if everything:
         return _plain()
-    mine = or_(Project.owner_id == _CALLER, _MINE.c.permission.is_not(None))
+    mine = or_(col(Project.owner_id) == _CALLER, _MINE.c.permission.is_not(None))
     if include_public:
-        mine = or_(mine, Project.visibility.in_(VISIBLE_TO_ALL))
+        mine = or_(mine, col(Project.visibility).in_(VISIBLE_TO_ALL))
     return _plain().where(mine)
 
 
@@ -132,11 +132,11 @@ def list_projects(session: Reader, user: Actor, params: dict[str, Any]) -> Page:
 
 
 def list_project_names(session: Session, user: Actor, params: dict[str, Any]) -> Page:
-    listing = Listing(filters={"name": substring(Project.name)}, sorts={"name": Project.name},
-                      tiebreak=Project.id, default_sort=(("name", False),))
+    listing = Listing(filters={"name": substring(col(Project.name))}, sorts={"name": col(Project.name)},
+                      tiebreak=col(Project.id), default_sort=(("name", False),))
     query = (
-        select(Project.name)
-        .outerjoin(_MINE, and_(_MINE.c.project_id == Project.id, _MINE.c.user_id == user.id))
+        select(col(Project.name))
+        .outerjoin(_MINE, and_(_MINE.c.project_id == col(Project.id), _MINE.c.user_id == user.id))
         .where(visible_clause(user, False, False))
     )
     return page(session, query, listing, params)
@@ -166,7 +166,7 @@ def get_project_row(session: Reader, user: Actor, project_id: str) -> tuple:
 def batch(session: Session, user: Actor, ids: list[str]) -> list[tuple]:
     if not ids:
         return []
-    rows = session.execute(_joined(user).where(Project.id.in_(ids))).all()
+    rows = session.execute(_joined(user).where(col(Project.id).in_(ids))).all()
     by_id = {row[0].id: row for row in rows}
     out = []
     for project_id in dict.fromkeys(ids):
@@ -188,9 +188,9 @@ def _check_choice(value: str, allowed: tuple[str, ...], field: str) -> str:
 def _check_name(session: Session, owner_id: int, name: str, exclude: str | None = None) -> None:
     if not name.strip():
         raise InvalidArgument("project name must not be empty")
-    query = select(Project.id).where(Project.owner_id == owner_id, Project.name == name)
+    query = select(col(Project.id)).where(col(Project.owner_id) == owner_id, col(Project.name) == name)
     if exclude:
-        query = query.where(Project.id != exclude)
+        query = query.where(col(Project.id) != exclude)
     if session.execute(query).first() is not None:
         raise AlreadyExists(f"a project named {name!r} already exists for this owner")
 
@@ -247,7 +247,7 @@ def delete_project(session: Session, project: Project) -> None:
     from mockcml.resources.jobs.service import delete_jobs_of_project
 
     delete_jobs_of_project(session, project.id)
-    session.execute(delete(Collaborator).where(Collaborator.project_id == project.id))
+    session.execute(delete(Collaborator).where(col(Collaborator.project_id) == project.id))
     session.delete(project)
 
 
@@ -255,19 +255,19 @@ def delete_project(session: Session, project: Project) -> None:
 
 COLLABORATOR_LISTING = Listing(
     model="Collaborator",
-    filters={"username": substring(User.username), "permission": substring(Collaborator.permission),
+    filters={"username": substring(col(User.username)), "permission": substring(col(Collaborator.permission)),
              **{k: substring(v) for k, v in user_keys("user", User).items()}},
-    sorts={"username": User.username, "permission": Collaborator.permission},
-    tiebreak=User.username,
+    sorts={"username": col(User.username), "permission": col(Collaborator.permission)},
+    tiebreak=col(User.username),
     default_sort=(),
 )
 
 
 def list_collaborators(session: Session, project: ProjectRef, params: dict[str, Any]) -> Page:
     query = (
-        select(User, Collaborator.permission)
-        .join(Collaborator, Collaborator.user_id == User.id)
-        .where(Collaborator.project_id == project.id)
+        select(User, col(Collaborator.permission))
+        .join(Collaborator, col(Collaborator.user_id) == col(User.id))
+        .where(col(Collaborator.project_id) == project.id)
     )
     return page(session, query, COLLABORATOR_LISTING, params)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import String, and_, cast, func, literal, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import InvalidArgument
 from mockcml.kit.listing import Listing, Page, boolean, page, parse_filter
@@ -70,10 +70,10 @@ def _pairs(subject: Subject):  # noqa: ANN202 - the select and its named columns
     gpu_quota = func.coalesce(acc.gpu_quota, cast(NodeLabel.default_quota, String))
     query = (
         select(table.id.label("subject_id"), table.username.label("subject_name"),
-               NodeLabel.id.label("accelerator_id"), gpu_quota.label("gpu_quota"),
-               NodeLabel.label_key, NodeLabel.label_value, owner.label("own"))
+               col(NodeLabel.id).label("accelerator_id"), gpu_quota.label("gpu_quota"),
+               col(NodeLabel.label_key), col(NodeLabel.label_value), owner.label("own"))
         .select_from(table).join(NodeLabel, literal(True))
-        .outerjoin(acc, and_(owner == table.id, acc.accelerator_id == NodeLabel.id))
+        .outerjoin(acc, and_(owner == table.id, acc.accelerator_id == col(NodeLabel.id)))
     )
     return query, table.id, NodeLabel.id
 

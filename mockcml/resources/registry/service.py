@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from sqlalchemy import delete, func, literal, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.actors import Actor
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
@@ -29,7 +29,8 @@ from mockcml.resources.users.service import get_user_by_id
 from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
 
-Model, Version = RegisteredModel, RegisteredModelVersion
+Model = RegisteredModel
+Version = RegisteredModelVersion
 VISIBILITIES = ("PRIVATE", "PUBLIC")
 REGISTERING, REGISTERED = "REGISTERING", "REGISTERED"
 # The version lifecycle: REGISTERING until its copy ends at registered_at.
@@ -97,23 +98,23 @@ def _version_number(value: Any):  # noqa: ANN202
     return Version.number == number
 
 
-_COUNT = (select(func.count()).where(Version.model_id == Model.id)
+_COUNT = (select(func.count()).where(col(Version.model_id) == col(Model.id))
           .correlate(Model).scalar_subquery())
 # The reference's sort keys for both registry listings are the job listing's keys
 # (kernel, script, ... are copied from it); keys a model or version has no field for
 # are accepted and sort as empty strings, like the job listing's "description".
 MODEL_LISTING = Listing(
     model="RegisteredModelDetails",
-    filters={"model_name": substring(Model.name), "creator_id": _equals(Creator.username),
-             "model_id": substring(Model.id),
+    filters={"model_name": substring(col(Model.name)), "creator_id": _equals(Creator.username),
+             "model_id": substring(col(Model.id)),
              **{k: substring(v) for k, v in user_keys("owner", Owner).items()}},
     sorts={
-        "created_at": Model.created_at, "updated_at": Model.updated_at,
-        **user_keys("creator", Creator), "description": Model.description,
-        "kernel": literal(""), "name": Model.name, "script": literal(""),
+        "created_at": col(Model.created_at), "updated_at": col(Model.updated_at),
+        **user_keys("creator", Creator), "description": col(Model.description),
+        "kernel": literal(""), "name": col(Model.name), "script": literal(""),
         "status": literal(""),
     },
-    tiebreak=Model.id,
+    tiebreak=col(Model.id),
     default_sort=(("created_at", False),),
 )
 
@@ -122,18 +123,18 @@ def version_listing(now: float) -> Listing:
     return Listing(
         model="RegisteredModelVersion",
         filters={"version_number": _version_number, "creator_id": _equals(Creator.username),
-                 "model_version_id": substring(Version.id),
+                 "model_version_id": substring(col(Version.id)),
                  "status": substring(status_sql(now)),
                  **{k: substring(v) for k, v in user_keys("user", Creator).items()}},
         sorts={
-            "created_at": Version.created_at, "updated_at": Version.updated_at,
-            **user_keys("creator", Creator), "description": Version.notes,
-            "kernel": literal(""), "name": Version.version_name, "script": literal(""),
+            "created_at": col(Version.created_at), "updated_at": col(Version.updated_at),
+            **user_keys("creator", Creator), "description": col(Version.notes),
+            "kernel": literal(""), "name": col(Version.version_name), "script": literal(""),
             "status": status_sql(now),
             # Not in the key list, but the reference's own example is sort=-versions.
-            "versions": Version.number,
+            "versions": col(Version.number),
         },
-        tiebreak=Version.id,
+        tiebreak=col(Version.id),
         default_sort=(("versions", False),),
     )
 
@@ -150,7 +151,7 @@ def list_models(session: Session, user: Actor, params: dict[str, Any]) -> Page:
     """Rows of (model, owner, version count) the caller may see."""
     query = _models()
     if not user.is_admin:
-        query = query.where(or_(Model.owner_id == user.id, Model.visibility == "PUBLIC"))
+        query = query.where(or_(col(Model.owner_id) == user.id, col(Model.visibility) == "PUBLIC"))
     return page(session, query, MODEL_LISTING, params)
 
 
@@ -162,16 +163,16 @@ def model_row(session: Session, model: Model) -> tuple[Model, User, int]:
 def list_versions(session: Session, model: Model, params: dict[str, Any], now: float) -> Page:
     """Rows of (version, registering user)."""
     query = (
-        select(Version, Creator).join(Creator, Creator.id == Version.user_id)
-        .where(Version.model_id == model.id)
+        select(Version, Creator).join(Creator, Creator.id == col(Version.user_id))
+        .where(col(Version.model_id) == model.id)
     )
     return page(session, query, version_listing(now), params)
 
 
 def get_version(session: Session, model: Model, version_id: str) -> tuple[Version, User]:
     row = session.execute(
-        select(Version, Creator).join(Creator, Creator.id == Version.user_id)
-        .where(Version.id == version_id, Version.model_id == model.id)
+        select(Version, Creator).join(Creator, Creator.id == col(Version.user_id))
+        .where(col(Version.id) == version_id, col(Version.model_id) == model.id)
     ).first()
     if row is None:
         raise NotFound(f"version {version_id!r} of registered model {model.id!r} not found")
@@ -275,7 +276,7 @@ def update_version(session: Session, version: Version, body: dict[str, Any], now
 
 def delete_model(session: Session, model: Model) -> None:
     """A model goes with all its versions."""
-    session.execute(delete(Version).where(Version.model_id == model.id))
+    session.execute(delete(Version).where(col(Version.model_id) == model.id))
     session.delete(model)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.actors import Actor
 from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied
@@ -80,8 +80,8 @@ def create_key(
 def list_keys(session: Session, owner: User) -> list[ApiKey]:
     """Every stored key of ``owner`` (expired ones too: they are still in the database)."""
     query = (
-        select(ApiKey).where(ApiKey.user_id == owner.id)
-        .order_by(ApiKey.created_at, ApiKey.key_id)
+        select(ApiKey).where(col(ApiKey.user_id) == owner.id)
+        .order_by(col(ApiKey.created_at), col(ApiKey.key_id))
     )
     return list(session.execute(query).scalars())
 
@@ -96,4 +96,4 @@ def delete_key(session: Session, owner: User, key_id: str) -> None:
 
 def delete_keys(session: Session, owner: User) -> None:
     """Delete every key of ``owner``; with none left, that user cannot call the API."""
-    session.execute(delete(ApiKey).where(ApiKey.user_id == owner.id))
+    session.execute(delete(ApiKey).where(col(ApiKey.user_id) == owner.id))
