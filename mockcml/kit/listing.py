@@ -219,7 +219,7 @@ def _after(columns: list[tuple[Column, bool]], values: list[Any]) -> ColumnEleme
     return and_(bound, or_(*clauses))
 
 
-def _total(expr: Column) -> ColumnElement:
+def _total(expr: Column) -> Column:
     if getattr(expr, "nullable", True) is False:
         return expr
     return func.coalesce(expr, "")

@@ -36,7 +36,8 @@ def _execute(db: Session | UnitOfWork, sql: str, params: dict[str, Any]):  # noq
             return db.driver_connection().execute(sql, params)
     connection = db.connection()
     if connection.dialect.name == "sqlite":
-        return connection.connection.driver_connection.execute(sql, params)
+        # SQLAlchemy types driver_connection as optional; a live pool connection has one.
+        return connection.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
     return connection.execute(text(sql), params).cursor
 
 

@@ -115,4 +115,5 @@ def plan(created_at: float, script: Script, scale: float, build_finished_at: flo
 
 
 def restart_plan(now: float, script: Script, scale: float) -> Plan:
-    return Plan(*engine.plan(now, (script.deploying,), scale), script.outcome)
+    deploying, finished = engine.plan(now, (script.deploying,), scale)
+    return Plan(deploying, finished, script.outcome)
