@@ -19,17 +19,22 @@ from mockcml.core.db import UnitOfWork
 Reader: TypeAlias = Session | UnitOfWork
 
 
-class Actor(Protocol):
-    """The user a call acts as (Caller, or a users row that has an id)."""
+class Named(Protocol):
+    """What the wire shows of a user (ShortUser): a users row, a Caller, a joined row."""
 
-    @property
-    def id(self) -> int: ...
     @property
     def username(self) -> str: ...
     @property
     def name(self) -> str: ...
     @property
     def email(self) -> str: ...
+
+
+class Actor(Named, Protocol):
+    """The user a call acts as (Caller, or a users row that has an id)."""
+
+    @property
+    def id(self) -> int: ...
     @property
     def is_admin(self) -> bool: ...
 

@@ -60,7 +60,7 @@ def load(session: Session, run_ids: list[str]) -> dict[str, RunData]:
                                  .order_by(LatestMetric.key)).scalars():
             out[m.run_id].metrics.append(metric_wire(m.key, m.value, m.timestamp, m.step))
         for table, bucket in ((RunParam, "params"), (RunTag, "tags")):
-            rows = session.execute(select(table).where(table.run_id.in_(chunk))
+            rows = session.execute(select(table).where(col(table.run_id).in_(chunk))
                                    .order_by(table.key)).scalars()
             for row in rows:
                 getattr(out[row.run_id], bucket).append({"key": row.key, "value": row.value})
@@ -153,8 +153,8 @@ def log_batch(session: Session, run: ExperimentRun, body: dict[str, Any], now: f
         elif (at, value) > (latest.timestamp, latest.value):
             latest.value, latest.timestamp, latest.step = value, at, step
         session.add(latest)
-    for key, value in new_params.items():
-        session.add(RunParam(run_id=run.id, key=key, value=value))
+    for key, text in new_params.items():
+        session.add(RunParam(run_id=run.id, key=key, value=text))
     set_tags(session, run, tag_values)
     run.updated_at = now
     session.add(run)
@@ -182,6 +182,6 @@ def delete_batch(session: Session, run: ExperimentRun, body: dict[str, Any],
     for table, keys in ((RunMetric, metrics), (LatestMetric, metrics), (RunParam, params),
                         (RunTag, tags)):
         if keys:
-            session.execute(delete(table).where(table.run_id == run.id, table.key.in_(keys)))
+            session.execute(delete(table).where(col(table.run_id) == run.id, col(table.key).in_(keys)))
     run.updated_at = now
     session.add(run)

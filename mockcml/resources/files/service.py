@@ -24,7 +24,7 @@ def find(session: Session, project_id: str, path: str) -> ProjectFile | None:
     """The row at ``path``, without its bytes."""
     return session.execute(
         select(ProjectFile)
-        .options(defer(col(ProjectFile.content)))
+        .options(defer(ProjectFile.content))  # type: ignore[arg-type]  # SQLModel types columns as values
         .where(col(ProjectFile.project_id) == project_id, col(ProjectFile.path) == path)
     ).scalars().first()
 
@@ -48,7 +48,7 @@ def list_dir(session: Session, project_id: str, path: str) -> list[ProjectFile]:
     return list(
         session.execute(
             select(ProjectFile)
-            .options(defer(col(ProjectFile.content)))
+            .options(defer(ProjectFile.content))  # type: ignore[arg-type]  # SQLModel types columns as values
             .where(col(ProjectFile.project_id) == project_id, col(ProjectFile.parent) == path)
             .order_by(col(ProjectFile.name))
         ).scalars()
@@ -156,7 +156,7 @@ def remove(session: Session, project_id: str, path: str) -> None:
     if path == paths.ROOT:
         raise InvalidArgument("the project root cannot be deleted")
     row = get(session, project_id, path)
-    condition = ProjectFile.path == path
+    condition = col(ProjectFile.path) == path
     if row.is_dir:
         condition = or_(condition, _below(path))
     session.execute(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mockcml.core.actors import Actor
+from mockcml.core.actors import Named
+from mockcml.kit.sql import Row
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.job_runs.lifecycle import JOB_RUN
@@ -13,7 +14,7 @@ def _reached(at: float | None, now: float) -> str | None:
     return timestamp(at) if at is not None and at <= now else None
 
 
-def run_wire(run: JobRun, creator: Actor, now: float) -> dict:
+def run_wire(run: JobRun | Row, creator: Named, now: float) -> dict:
     out = {
         "project_id": run.project_id,
         "job_id": run.job_id,

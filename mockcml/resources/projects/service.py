@@ -56,8 +56,8 @@ def _joined(user: Actor):
     """Projects with owner, creator and the caller's own collaborator permission."""
     return (
         select(Project, Owner, Creator, _MINE.c.permission)
-        .join(Owner, Owner.id == col(Project.owner_id))
-        .join(Creator, Creator.id == col(Project.creator_id))
+        .join(Owner, col(Owner.id) == col(Project.owner_id))
+        .join(Creator, col(Creator.id) == col(Project.creator_id))
         .outerjoin(_MINE, and_(_MINE.c.project_id == col(Project.id), _MINE.c.user_id == user.id))
     )
 
@@ -197,7 +197,7 @@ def _check_name(session: Session, owner_id: int, name: str, exclude: str | None 
 
 def create_project(
     session: Session, user: Actor, body: dict[str, Any], now: float, *, project_id: str | None = None,
-    owner: User | None = None,
+    owner: Actor | None = None,
 ) -> Project:
     owner = owner or user
     name = body.get("name") or ""

@@ -72,8 +72,8 @@ def set_default(session: Session, owner_type: str, body: dict[str, Any], now: fl
     kept = {name: getattr(current, name) if current else "" for name in _FIELDS}
     session.execute(update(DefaultQuota).where(col(DefaultQuota.owner_type) == owner_type)
                     .values(active=False))
-    session.add(DefaultQuota(owner_type=owner_type, active=True, created_at=now,
-                             **{**kept, **values}))
+    fields: dict[str, Any] = {**kept, **values}
+    session.add(DefaultQuota(owner_type=owner_type, active=True, created_at=now, **fields))
     session.flush()
 
 

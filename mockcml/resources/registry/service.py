@@ -163,7 +163,7 @@ def model_row(session: Session, model: Model) -> tuple[Model, User, int]:
 def list_versions(session: Session, model: Model, params: dict[str, Any], now: float) -> Page:
     """Rows of (version, registering user)."""
     query = (
-        select(Version, Creator).join(Creator, Creator.id == col(Version.user_id))
+        select(Version, Creator).join(Creator, col(Creator.id) == col(Version.user_id))
         .where(col(Version.model_id) == model.id)
     )
     return page(session, query, version_listing(now), params)
@@ -171,7 +171,7 @@ def list_versions(session: Session, model: Model, params: dict[str, Any], now: f
 
 def get_version(session: Session, model: Model, version_id: str) -> tuple[Version, User]:
     row = session.execute(
-        select(Version, Creator).join(Creator, Creator.id == col(Version.user_id))
+        select(Version, Creator).join(Creator, col(Creator.id) == col(Version.user_id))
         .where(col(Version.id) == version_id, col(Version.model_id) == model.id)
     ).first()
     if row is None:

@@ -53,7 +53,8 @@ def windows(raw: str | None, keys: tuple[str, ...]) -> dict[str, Window]:
             if text is not None and not isinstance(text, str):
                 raise InvalidArgument(f"{name}: {key}.{side} must be an RFC 3339 string")
             bounds.append(parse_timestamp(text, f"{name}.{key}.{side}") if text else None)
-        if None not in bounds and bounds[1] < bounds[0]:
+        start, end = bounds
+        if start is not None and end is not None and end < start:
             raise InvalidArgument(f"{name}: {key} ends before it starts")
         out[key] = Window(*bounds)
     return out
