@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, get_route_path, request_response
+from starlette.types import ASGIApp
 
 from mockcml.core.actors import ProjectRef
 from mockcml.core.auth import Caller, CallerKey, authenticate
@@ -179,7 +180,7 @@ def make_endpoint(op: Operation):  # noqa: ANN201
             if op.method == "GET":
                 # Reads are short: on the loop when the database is idle (see run_inline).
                 done, response = mock.db.run_inline(_serve, op, mock, request, body)
-                if done:
+                if done and response is not None:  # done: _serve ran, and always answers
                     return response
             return await mock.db.run(_serve, op, mock, request, body)
         except ApiError as exc:
@@ -229,7 +230,7 @@ class ContractRouter(BaseRoute):
             methods[op.method] = op
             for alias in METHOD_ALIASES.get(op.operation_id, ()):
                 methods.setdefault(alias, op)  # a contract operation of that method wins
-        self.routes: list[tuple[int, dict[str, Operation], dict[str, object]]] = []
+        self.routes: list[tuple[int, dict[str, Operation], dict[str, ASGIApp]]] = []
         self.alone: list[str] = []  # each shape's own pattern, for method fallbacks
         alternatives = []
         for index, methods in enumerate(shapes.values()):
@@ -243,7 +244,7 @@ class ContractRouter(BaseRoute):
 
     def resolve(self, path: str) -> tuple[int, list[str]] | None:
         match = self.regex.match(path)
-        if match is None:
+        if match is None or match.lastgroup is None:
             return None
         index = int(match.lastgroup[1:])  # the alternative's own group closes last
         count = self.routes[index][0]

@@ -256,7 +256,7 @@ def page(
     if params.get("page_token"):
         values = _decode_token(params["page_token"], fingerprint, len(columns))
         conditions.append(_after(columns, values))
-    keys = [col.label(f"_k{i}") for i, (col, _) in enumerate(columns)]
+    keys: list[Any] = [col.label(f"_k{i}") for i, (col, _) in enumerate(columns)]
     keyed = query.add_columns(*keys).where(*conditions)
     keyed = keyed.order_by(*(col.desc() if desc else col.asc() for col, desc in columns))
     keyed = keyed.limit(page_size + 1)

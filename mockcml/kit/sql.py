@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy import Table, text
+from sqlmodel import Session, SQLModel
 
 from mockcml.core.db import UnitOfWork
 
@@ -53,3 +53,8 @@ def fetch_one(session: Session | UnitOfWork, sql: str, **params: Any) -> Row | N
     if values is None:
         return None
     return Row(zip([col[0] for col in cursor.description], values, strict=True))
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for plain-SQL inserts and aliases."""
+    return model.__table__  # type: ignore[attr-defined]  # set on table=True models; not in SQLModel's types

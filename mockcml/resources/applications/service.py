@@ -123,7 +123,7 @@ def script_for(env: dict[str, str], queued: dict[str, Any] | None = None,
                settings: Settings | None = None) -> lifecycle.Script:
     """The environment wins over a queued script, which wins over the defaults."""
     queued = queued or {}
-    outcome = env.get(ENV_OUTCOME) or _QUEUED_OUTCOMES.get(queued.get("outcome"), "running")
+    outcome = env.get(ENV_OUTCOME) or _QUEUED_OUTCOMES.get(queued.get("outcome") or "", "running")
     if outcome not in lifecycle.OUTCOMES:
         raise InvalidArgument(f"{ENV_OUTCOME} must be one of {list(lifecycle.OUTCOMES)}")
     starting = _env_seconds(env, ENV_STARTING)

@@ -164,9 +164,10 @@ def _refuse_cycle(session: Session, job: Job, parent: Job) -> None:
         if current.parent_id == job.id:
             raise InvalidArgument(
                 "jobs would depend on each other in a cycle: " + " -> ".join(chain + [job.name]))
-        current = session.get(Job, current.parent_id)
-        if current is None or current.id in seen:  # a dangling or older loop: not ours
+        found = session.get(Job, current.parent_id)
+        if found is None or found.id in seen:  # a dangling or older loop: not ours
             return
+        current = found
         seen.add(current.id)
         chain.append(current.name)
 

@@ -36,7 +36,7 @@ def disable_engines(session: Session, body: dict[str, Any], now: float) -> dict[
     if disabled:
         moved = session.execute(
             update(Project).where(col(Project.default_engine_type) == "legacy_engine")
-            .values(default_engine_type="ml_runtime", updated_at=now)).rowcount or 0
+            .values(default_engine_type="ml_runtime", updated_at=now)).rowcount or 0  # type: ignore[attr-defined]  # a CursorResult
     return {"rows_affected": moved, "check": disabled}
 
 

@@ -75,7 +75,7 @@ def get_model_row(session: Session, project_id: str, model_id: str) -> tuple[Mod
 def _check_name(session: Session, project_id: str, name: str | None,
                 exclude: str | None = None) -> str:
     """[inferred] A model's name is required and unique within its project."""
-    if not (name or "").strip():
+    if name is None or not name.strip():
         raise InvalidArgument("model name must not be empty")
     query = select(col(Model.id)).where(col(Model.project_id) == project_id, col(Model.name) == name)
     if exclude:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, delete, or_, select
 from sqlmodel import Session, col
 
 from mockcml.core.actors import Actor, ProjectRef, Reader
@@ -13,7 +13,7 @@ from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, page, substring
-from mockcml.kit.sql import Row, fetch_one
+from mockcml.kit.sql import Row, fetch_one, table_of
 from mockcml.kit.users import Creator, Owner, user_keys
 from mockcml.resources.projects.access import (
     PERMISSIONS,
@@ -29,7 +29,7 @@ from mockcml.resources.users.tables import User
 
 VISIBILITIES = ("public", "organization", "private")
 ENGINE_TYPES = ("ml_runtime", "legacy_engine")
-_MINE = Collaborator.__table__.alias("mine")
+_MINE = table_of(Collaborator).alias("mine")
 
 PROJECT_LISTING = Listing(
     model="Project",
@@ -84,7 +84,7 @@ def viewable_projects(user: Actor):
                col(Project.visibility).in_(VISIBLE_TO_ALL))
 
 
-_CALLER = bindparam("caller_id")
+_CALLER: BindParameter[int] = bindparam("caller_id")
 
 
 @cache

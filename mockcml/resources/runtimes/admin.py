@@ -82,7 +82,7 @@ def set_status(session: Session, body: dict[str, Any]) -> int:
         return 0
     result = session.execute(
         update(Runtime).where(col(Runtime.image_identifier).in_(images)).values(status=status))
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
 
 
 def set_credential(session: Session, body: dict[str, Any]) -> None:

@@ -32,7 +32,7 @@ def _permissions(level: str, site_admin: bool) -> dict[str, bool]:
 
 def _members(session: Session, team: Team) -> list[Any]:
     """The team's members as plain rows (columns, not ORM objects: teams can be large)."""
-    query = (select(col(TeamMember.id), col(TeamMember.permission),
+    query: Any = (select(col(TeamMember.id), col(TeamMember.permission),
                     col(TeamMember.inherit_permission_from_groups), col(TeamMember.created_at),
                     col(TeamMember.updated_at), col(User.id).label("user_id"), col(User.username),
                     col(User.name))
