@@ -50,12 +50,12 @@ def build_mock(settings: Settings) -> Mock:
                              settings.body_timeout, settings.max_body_readers)),
     )
     mock.scheduler = Scheduler(mock, [source() for source in SOURCES])
-    mock.extras["faults"] = FaultBook()
-    mock.extras["journal"] = Journal(size=settings.journal_size,
-                                     record_bodies=settings.journal_bodies)
-    mock.extras["snapshots"] = Snapshots(mock)
-    mock.extras["unknown_fields"] = UnknownFields()
-    mock.extras["response_style"] = ResponseStyle(settings.response_style)
+    mock.faults = FaultBook()
+    mock.journal = Journal(size=settings.journal_size,
+                           record_bodies=settings.journal_bodies)
+    mock.snapshots = Snapshots(mock)
+    mock.unknown_fields = UnknownFields()
+    mock.response_style = ResponseStyle(settings.response_style)
     return mock
 
 
@@ -63,28 +63,29 @@ def start(mock: Mock) -> None:
     """Check the fixtures, create the schema and seed the world; ready when this returns.
 
     Fixtures are checked whole before anything is written (``mockcml serve`` checks them
-    first and leaves the scenario on ``mock.extras["scenario"]``); they seed an empty
+    first and leaves the scenario on ``mock.scenario``); they seed an empty
     database only, in one transaction, and stay on the mock for ``/_mock/reset``.
     """
     from mockcml.fixtures import FixtureError, read_scenario
     from mockcml.fixtures.load import is_empty, seed
 
     settings = mock.settings
-    if "scenario" not in mock.extras:
+    if not mock.scenario_read:
         scenario = None
         if settings.fixtures:
             try:
                 scenario = read_scenario(settings.fixtures, settings, mock.clock.now())
             except FixtureError as exc:
                 raise SystemExit(f"mockcml: invalid fixtures\n{exc.report()}") from None
-        mock.extras["scenario"] = scenario
+        mock.scenario = scenario
+        mock.scenario_read = True
     mock.db.create_all()
     with mock.db.transaction() as session:
         meta.load_clock(session, mock.clock)
         if is_empty(session):
             # The built-in admin is created only when the fixtures define no users.
-            seed(session, mock.extras["scenario"], settings, mock.clock.now())
-        elif mock.extras["scenario"] is not None:
+            seed(session, mock.scenario, settings, mock.clock.now())
+        elif mock.scenario is not None:
             log.warning("the database already holds data, so the fixtures were not applied "
                         "(POST /_mock/reset applies them)")
     mock.ready = True
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             mock.ready = False
             await mock.scheduler.stop()
-            mock.extras["snapshots"].close()
+            mock.snapshots.close()
             mock.db.dispose()
 
     # FastAPI's own document describes only the mock's control plane, never the CML API.
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(control_router)
     app.include_router(guarded_router)
-    app.add_middleware(JournalMiddleware, journal=mock.extras["journal"])
+    app.add_middleware(JournalMiddleware, journal=mock.journal)
     # The contract first: it is where nearly every request goes.
     app.router.routes.insert(0, ContractRouter(mock.contract.operations))
     app.router.routes.extend(document_routes())
@@ -141,7 +142,7 @@ def _style(request: Request) -> str:
     the mock's own controls under /_mock always answer in full."""
     if request.url.path.startswith("/_mock"):
         return "full"
-    return request.app.state.mock.extras["response_style"].current
+    return request.app.state.mock.response_style.current
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -142,7 +142,8 @@ def serve(args: argparse.Namespace) -> int:
         )
     app = create_app(settings)
     if settings.fixtures:
-        app.state.mock.extras["scenario"] = scenario  # checked above; start() loads it
+        app.state.mock.scenario = scenario  # checked above; start() loads it
+        app.state.mock.scenario_read = True
     config = uvicorn_config(app, settings)
     try:
         sock = bind(config)

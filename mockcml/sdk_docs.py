@@ -157,9 +157,9 @@ def type_name(schema: dict[str, Any], definitions: dict[str, Any]) -> str:
             return f"dict(str, {type_name(extra, definitions)})"
         return "object"
     if kind == "string":
-        return {"date-time": "datetime", "date": "date"}.get(fmt, "str")
+        return {"date-time": "datetime", "date": "date"}.get(fmt or "", "str")
     return {"integer": "int", "number": "float", "boolean": "bool", "file": "file"}.get(
-        kind, "object"
+        kind or "", "object"
     )
 
 

@@ -14,6 +14,7 @@ import json
 import socket
 
 import uvicorn
+from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from mockcml.core.errors import envelope
@@ -52,7 +53,7 @@ else:  # pragma: no cover
     PROTOCOL = EnvelopeH11Protocol
 
 
-def uvicorn_config(app: object, settings: Settings) -> uvicorn.Config:
+def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
     return uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level=settings.log_level,
         http=PROTOCOL,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -180,8 +181,8 @@ class Reader:
                     else:
                         item["content"] = self._try(
                             ws, f"content of {name}:{path}",
-                            lambda p=path: self.source.download(pid, p,
-                                                                self.options.max_file_bytes),
+                            partial(self.source.download, pid, path,
+                                    self.options.max_file_bytes),
                             None)
                 out.append(item)
                 ws.count("files")
@@ -199,8 +200,8 @@ class Reader:
                     key = metric["key"]
                     answer = self._try(
                         ws, f"metric {key} of experiment run {run['id']}",
-                        lambda k=key, r=run, b=ebase: self.source.get(
-                            f"{b}/runs/{_q(r['id'])}/metrics/{_q(k)}"), {})
+                        partial(self.source.get,
+                                f"{ebase}/runs/{_q(run['id'])}/metrics/{_q(key)}"), {})
                     history[key] = answer.get("metrics") or [metric]
                 run["_metrics"] = history
             experiment["_runs"] = runs

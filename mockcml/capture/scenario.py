@@ -85,7 +85,7 @@ class Converter(Workloads):
                 self.version_numbers[version["model_version_id"]] = as_int(version.get("number"))
         for runtime in ws.runtimes:
             self.runtimes[runtime["image_identifier"]] = self._runtime(runtime)
-        names = {}
+        names: dict[str, list[dict[str, Any]]] = {}
         for project in ws.projects:
             self.projects[project["id"]] = project
             names.setdefault(project["name"], []).append(project)
@@ -245,6 +245,8 @@ class Converter(Workloads):
         if status == "skipped":
             put(out, "finished_at", r.get("finished_at"))
             return out
+        if created is None:  # the API always sets it; without it a run has no place in time
+            raise ValueError(f"job run {r['id']} has no created_at")
         if status in ("scheduling", "starting", "running"):
             began = {"scheduling": created, "starting": starting, "running": running}[status]
             for name in ("starting_at", "running_at")[:("scheduling", "starting",
@@ -331,7 +333,7 @@ class Converter(Workloads):
         put(out, "description", m.get("description"))
         put(out, "visibility", m.get("visibility"), "PRIVATE")
         put(out, "created_at", m.get("created_at"))
-        versions = []
+        versions: list[dict[str, Any]] = []
         for v in m.get("_versions", ()):
             meta = v.get("model_version_metadata") or {}
             mlflow = meta.get("mlflow_metadata") or {}

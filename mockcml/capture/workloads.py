@@ -3,6 +3,7 @@ API shows, the phase lengths the fixture format wants (see ``scenario.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockcml.capture.values import COUNTS, REMAINING, as_int, env_map, epoch, put, secs
@@ -19,6 +20,8 @@ class Workloads:
     now: float
     registry_names: dict[str, str]
     version_numbers: dict[str, int]
+    _user: Callable[[dict[str, Any] | None], str | None]
+    _runtime_ref: Callable[[str | None, str], str | None]
 
     def _app(self, a: dict[str, Any], where: str) -> dict[str, Any]:
         out: dict[str, Any] = {"id": a["id"], "name": a["name"], "subdomain": a["subdomain"]}

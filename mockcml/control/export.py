@@ -25,7 +25,7 @@ from mockcml.capture.client import SourceError, paged
 from mockcml.capture.reader import Options
 from mockcml.capture.scenario import shift_times
 from mockcml.capture.writer import dump
-from mockcml.core.auth import Caller, digest
+from mockcml.core.auth import Caller, CallerKey, digest
 from mockcml.core.errors import ApiError
 from mockcml.core.registry import HANDLERS, invoke
 from mockcml.core.routing import Call, ContractRouter, _decode_query
@@ -35,6 +35,9 @@ from mockcml.kit.sql import fetch_all
 HEADER = """Exported by mockcml from its state at {now} (mock clock).
 Serve it with `mockcml serve --fixtures FILE`; keys written by the fixtures are kept,
 keys created through the API are placeholders (<username>-placeholder-key)."""
+
+# The mock's own reads carry no bearer key; handlers see one good for the API.
+_OWN_KEY = CallerKey(key_id="", audiences="API", expiry_date="")
 
 
 class LocalSource:
@@ -59,14 +62,17 @@ class LocalSource:
         op = self.router.operation_for("GET", path)
         if op is None or op.operation_id not in HANDLERS:
             raise SourceError(404, "no such operation", path)
-        index, values = self.router.resolve_for("GET", path)
+        found = self.router.resolve_for("GET", path)
+        if found is None:  # operation_for found it, so the path matches a route
+            raise SourceError(404, "no such operation", path)
+        index, values = found
         path_params = self.router._params(op, values)
         scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
                  "query_string": urlencode(params or {}).encode(), "headers": [],
                  "path_params": path_params, "app": self.app, "scheme": "http",
                  "server": (self.mock.settings.host, self.mock.settings.port), "root_path": ""}
         request = Request(scope)
-        call = Call(op=op, mock=self.mock, db=self.work, user=self.caller, key=None,
+        call = Call(op=op, mock=self.mock, db=self.work, user=self.caller, key=_OWN_KEY,
                     path={name: path_params[name] for name in op.path_params.values()},
                     query=_decode_query(op, request), body=None, request=request)
         try:
@@ -107,7 +113,7 @@ class LocalSource:
 def _known_secrets(mock: Mock) -> dict[str, str]:
     """digest -> key, for every key whose secret the mock was given in plain text."""
     known = {digest(mock.settings.admin_api_key): mock.settings.admin_api_key}
-    scenario = mock.extras.get("scenario")
+    scenario = mock.scenario
     for user in getattr(scenario, "users", None) or ():
         for key in user.get("api_keys", ()):
             secret = key["key"] if isinstance(key, dict) else key

@@ -66,7 +66,7 @@ class FaultBook:
         if rate is not None and not 0 < float(rate) <= 1:  # type: ignore[arg-type]
             raise ValueError("rate must be in (0, 1]")
         if spec.get("seed") is not None:
-            self.rng.seed(spec.pop("seed"))
+            self.rng.seed(spec.pop("seed"))  # type: ignore[arg-type]  # checked by the control route
         spec.pop("seed", None)
         fault = Fault(id=f"fault-{next(self._ids)}", **spec)  # type: ignore[arg-type]
         self.faults[fault.id] = fault

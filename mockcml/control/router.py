@@ -70,7 +70,7 @@ async def health(mock: MockDep):  # noqa: ANN201
 @router.get("/ready")
 async def ready(mock: MockDep) -> dict:
     """Readiness, with what was seeded."""
-    scenario = mock.extras.get("scenario")
+    scenario = mock.scenario
     return {"ready": mock.ready, "fixtures": list(mock.settings.fixtures),
             "fixtures_loaded": scenario is not None or not mock.settings.fixtures,
             # Read from counters, never from the pool itself: answers while the database is busy.
@@ -98,11 +98,11 @@ async def reset(mock: MockDep) -> dict:
     from mockcml.fixtures.reset import reset as reset_state
 
     # The clock first: relative fixture times ("-2h") are read against it.
-    mock.extras["snapshots"].seeded.apply(mock)
+    mock.snapshots.seeded.apply(mock)
     await mock.db.run(reset_state, mock)
-    mock.extras["faults"].clear()
-    mock.extras["unknown_fields"].clear()
-    mock.extras["response_style"].reset()
+    mock.faults.clear()
+    mock.unknown_fields.clear()
+    mock.response_style.reset()
     await _save_clock(mock)
     return {"reset": True}
 
@@ -117,19 +117,19 @@ def _snapshot_out(snap) -> dict:  # noqa: ANN001
 
 @router.get("/snapshots")
 async def list_snapshots(mock: MockDep) -> dict:
-    return {"snapshots": [_snapshot_out(s) for s in mock.extras["snapshots"].saved.values()]}
+    return {"snapshots": [_snapshot_out(s) for s in mock.snapshots.saved.values()]}
 
 
 @guarded.post("/snapshots")
 async def save_snapshot(body: SnapshotIn, mock: MockDep) -> dict:
     """Save the whole state (data and clock) under a name; an existing name is replaced."""
-    return _snapshot_out(await mock.db.run(mock.extras["snapshots"].save, body.name))
+    return _snapshot_out(await mock.db.run(mock.snapshots.save, body.name))
 
 
 @guarded.post("/snapshots/{name}/restore")
 async def restore_snapshot(name: str, mock: MockDep) -> dict:
     """Back to a saved state: data and the whole clock (offset, freeze, time scale)."""
-    snap = await mock.db.run(mock.extras["snapshots"].restore, name)
+    snap = await mock.db.run(mock.snapshots.restore, name)
     await _save_clock(mock)  # a restart with a database file continues from here
     mock.scheduler.poke()
     return _snapshot_out(snap)
@@ -137,7 +137,7 @@ async def restore_snapshot(name: str, mock: MockDep) -> dict:
 
 @guarded.delete("/snapshots/{name}")
 async def delete_snapshot(name: str, mock: MockDep) -> dict:
-    mock.extras["snapshots"].delete(name)
+    mock.snapshots.delete(name)
     return {}
 
 
@@ -295,7 +295,7 @@ class FaultIn(BaseModel):
 
 @router.get("/faults")
 async def list_faults(mock: MockDep) -> dict:
-    return {"faults": [f.to_dict() for f in mock.extras["faults"].faults.values()]}
+    return {"faults": [f.to_dict() for f in mock.faults.faults.values()]}
 
 
 @guarded.post("/faults")
@@ -304,7 +304,7 @@ async def add_fault(body: FaultIn, mock: MockDep) -> dict:
             op.operation_id for op in mock.contract.operations}:
         raise InvalidArgument(f"unknown operationId {body.operation_id!r}")
     try:
-        fault = mock.extras["faults"].add(**body.model_dump())
+        fault = mock.faults.add(**body.model_dump())
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from None
     return fault.to_dict()
@@ -312,13 +312,13 @@ async def add_fault(body: FaultIn, mock: MockDep) -> dict:
 
 @guarded.delete("/faults")
 async def clear_faults(mock: MockDep) -> dict:
-    mock.extras["faults"].clear()
+    mock.faults.clear()
     return {}
 
 
 @guarded.delete("/faults/{fault_id}")
 async def delete_fault(fault_id: str, mock: MockDep) -> dict:
-    if not mock.extras["faults"].remove(fault_id):
+    if not mock.faults.remove(fault_id):
         raise NotFound(f"no fault {fault_id!r}")
     return {}
 
@@ -339,7 +339,7 @@ FilterDep = Annotated[Filter, Depends(_filter)]
 async def journal(mock: MockDep, flt: FilterDep,
             limit: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
     """Recorded calls, oldest first; filter by operationId, method, path substring, ..."""
-    entries = mock.extras["journal"].find(flt, limit)
+    entries = mock.journal.find(flt, limit)
     return {"entries": [e.to_dict() for e in entries]}
 
 
@@ -347,7 +347,7 @@ async def journal(mock: MockDep, flt: FilterDep,
 async def journal_wait(mock: MockDep, flt: FilterDep,
                        timeout: Annotated[float, Query(ge=0, le=300)] = 10.0) -> dict:
     """The first matching call (after id ``after``), as soon as it arrives, or a timeout."""
-    entry = await mock.extras["journal"].wait(flt, timeout)
+    entry = await mock.journal.wait(flt, timeout)
     return {"matched": entry is not None, "entry": entry.to_dict() if entry else None}
 
 
@@ -358,7 +358,7 @@ class JournalConfig(BaseModel):
 
 @guarded.put("/journal/config")
 async def journal_config(body: JournalConfig, mock: MockDep) -> dict:
-    journal = mock.extras["journal"]
+    journal = mock.journal
     if body.record_bodies is not None:
         journal.record_bodies = body.record_bodies
     if body.size is not None:
@@ -368,7 +368,7 @@ async def journal_config(body: JournalConfig, mock: MockDep) -> dict:
 
 @guarded.delete("/journal")
 async def clear_journal(mock: MockDep) -> dict:
-    mock.extras["journal"].clear()
+    mock.journal.clear()
     return {}
 
 
@@ -426,20 +426,20 @@ async def unknown_fields(mock: MockDep, operation_id: str | None = None,
                          caller: str | None = None) -> dict:
     """Body fields that clients sent and the contract does not define (dropped, as the real
     API drops them; a 400 with --strict), oldest first: operation, field path, caller."""
-    return {"unknown_fields": mock.extras["unknown_fields"].find(operation_id, caller),
+    return {"unknown_fields": mock.unknown_fields.find(operation_id, caller),
             "strict": mock.settings.strict}
 
 
 @guarded.delete("/unknown-fields")
 async def clear_unknown_fields(mock: MockDep) -> dict:
-    mock.extras["unknown_fields"].clear()
+    mock.unknown_fields.clear()
     return {}
 
 
 # --- response style -------------------------------------------------------------------------
 
 def _style_out(mock: Mock) -> dict:
-    style = mock.extras["response_style"]
+    style = mock.response_style
     return {"style": style.current, "default": style.default}
 
 
@@ -457,5 +457,5 @@ class StyleIn(BaseModel):
 @guarded.put("/response-style")
 async def set_response_style(body: StyleIn, mock: MockDep) -> dict:
     """Applies to every answer from now on; /_mock/reset goes back to the configured one."""
-    mock.extras["response_style"].set(body.style)
+    mock.response_style.set(body.style)
     return _style_out(mock)

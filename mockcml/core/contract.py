@@ -62,7 +62,7 @@ class Operation:
     @property
     def route_key(self) -> tuple:
         """Sort key: static segments before parameters, verbs before bare ids, greedy last."""
-        key = []
+        key: list[float] = []
         for segment in self.route.split("/"):
             if "{" not in segment:
                 key.append(0)

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -325,9 +325,16 @@ def _quoted(session: Session, name: str) -> str:
     return session.connection().dialect.identifier_preparer.quote(name)
 
 
+def _driver(session: Session) -> Any:
+    """The psycopg connection under a session (present while the session's connection is)."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    return driver
+
+
 def pg_dump_tables(session: Session) -> dict[str, bytes]:
     """Every table's rows as PostgreSQL binary COPY data: exact types, no parsing."""
-    cursor = session.connection().connection.driver_connection.cursor()
+    cursor = _driver(session).cursor()
     dump: dict[str, bytes] = {}
     for table in _tables():
         with cursor.copy(f"COPY {_quoted(session, table.name)} TO STDOUT (FORMAT binary)") as copy:
@@ -344,7 +351,7 @@ def pg_truncate_all(session: Session) -> None:
 def pg_load_tables(session: Session, dump: dict[str, bytes]) -> None:
     """Replace every table's rows with ``dump`` (from :func:`pg_dump_tables`)."""
     pg_truncate_all(session)
-    cursor = session.connection().connection.driver_connection.cursor()
+    cursor = _driver(session).cursor()
     for table in _tables():  # parents before children: foreign keys hold row by row
         data = dump.get(table.name)
         if data:

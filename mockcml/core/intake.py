@@ -15,7 +15,7 @@ limits bound what slow clients can hold (all settings, see docs/configuration.md
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
 from starlette.datastructures import Headers, UploadFile
@@ -98,7 +98,7 @@ class Intake:
         return b"".join(chunks)
 
 
-async def _once(data: bytes) -> AsyncIterator[bytes]:
+async def _once(data: bytes) -> AsyncGenerator[bytes, None]:
     yield data
 
 

@@ -80,7 +80,7 @@ def invoke(call: Any) -> Any:
     if declared.admin is not None and not call.user.is_admin:
         raise PermissionDenied(declared.admin)
     if declared.project is not None:
-        call.project = _project(call, declared)
+        call.project = _project(call, declared, declared.project)
     if declared.same_ids and call.body:
         for name in declared.same_ids:
             value = call.body.get(name)
@@ -90,14 +90,14 @@ def invoke(call: Any) -> Any:
     return declared.handler(call)
 
 
-def _project(call: Any, declared: Declared) -> Any:
+def _project(call: Any, declared: Declared, capability: str) -> Any:
     # Imported here: the project rules are a resource's, and resources import this module.
     from mockcml.resources.projects.access import require
 
     # A read goes through the plain-SQL connection (no ORM session opened for it); a
     # change reads the project inside the transaction that will write.
-    db = call.db if declared.project == "view" else call.session
-    row, _ = require(db, call.user, call.path[declared.project_param], declared.project)
+    db = call.db if capability == "view" else call.session
+    row, _ = require(db, call.user, call.path[declared.project_param], capability)
     return row
 
 

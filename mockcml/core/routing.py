@@ -19,7 +19,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, get_route_path, request_response
+from starlette.types import ASGIApp
 
+from mockcml.core.actors import ProjectRef
 from mockcml.core.auth import Caller, CallerKey, authenticate
 from mockcml.core.contract import METHOD_ALIASES, Operation, decode_path
 from mockcml.core.db import UnitOfWork
@@ -28,7 +30,6 @@ from mockcml.core.intake import Body
 from mockcml.core.registry import HANDLERS, after_commit, invoke
 from mockcml.core.render import json_response
 from mockcml.core.state import Mock
-from mockcml.kit.sql import Row
 from mockcml.kit.wire import camel, check_text, loads, query_value
 
 log = logging.getLogger("mockcml")
@@ -48,7 +49,18 @@ class Call:
     body: dict[str, Any] | None
     request: Request
     # The path's project, checked by registry.invoke when the operation declares one.
-    project: Row | None = None
+    checked_project: ProjectRef | None = None
+
+    @property
+    def project(self) -> ProjectRef:
+        """The path's project; only for operations that declare ``project=``."""
+        if self.checked_project is None:
+            raise RuntimeError(f"{self.op.operation_id} declares no project")
+        return self.checked_project
+
+    @project.setter
+    def project(self, row: ProjectRef) -> None:
+        self.checked_project = row
 
     @property
     def session(self) -> Session:
@@ -99,7 +111,7 @@ def _decode_json(op: Operation, body: Body, mock: Mock, request: Request) -> dic
     if unknown:
         # grpc-gateway drops unknown fields silently; the mock writes each one down so that a
         # test can see what its client sent in vain (control/unknown_fields.py).
-        mock.extras["unknown_fields"].record(
+        mock.unknown_fields.record(
             op.operation_id, request.method, request.scope["path"], unknown,
             request.state.caller, mock.clock.now())
         if mock.settings.strict:
@@ -145,14 +157,14 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
                 call.body[body_field] = path[name]
         result = invoke(call)
     after_commit(call)
-    return _to_response(op, result, mock.extras["response_style"].current)
+    return _to_response(op, result, mock.response_style.current)
 
 
 def make_endpoint(op: Operation):  # noqa: ANN201
     async def endpoint(request: Request) -> Response:
         mock: Mock = request.app.state.mock
         request.state.operation_id = op.operation_id
-        fault = mock.extras["faults"].take(request.method, request.scope["path"], op.operation_id)
+        fault = mock.faults.take(request.method, request.scope["path"], op.operation_id)
         if fault is not None:
             request.state.fault = fault.id
             if fault.delay:
@@ -161,22 +173,22 @@ def make_endpoint(op: Operation):  # noqa: ANN201
                 # A faulted call never reaches its handler: no state changes.
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
                 return error_response(fault.grpc_code, fault.message, fault.status, headers,
-                                      mock.extras["response_style"].current)
+                                      mock.response_style.current)
         try:
             # The only await that waits on the client, and no connection is held during it.
             body = await mock.intake.read(request, op.body_kind)
             if op.method == "GET":
                 # Reads are short: on the loop when the database is idle (see run_inline).
                 done, response = mock.db.run_inline(_serve, op, mock, request, body)
-                if done:
+                if done and response is not None:  # done: _serve ran, and always answers
                     return response
             return await mock.db.run(_serve, op, mock, request, body)
         except ApiError as exc:
-            return render(exc, mock.extras["response_style"].current)
+            return render(exc, mock.response_style.current)
         except Exception:
             log.exception("unexpected error in %s", op.operation_id)
             return error_response(13, "internal error",
-                                  style=mock.extras["response_style"].current)
+                                  style=mock.response_style.current)
 
     endpoint.__name__ = op.operation_id
     return endpoint
@@ -218,7 +230,7 @@ class ContractRouter(BaseRoute):
             methods[op.method] = op
             for alias in METHOD_ALIASES.get(op.operation_id, ()):
                 methods.setdefault(alias, op)  # a contract operation of that method wins
-        self.routes: list[tuple[int, dict[str, Operation], dict[str, object]]] = []
+        self.routes: list[tuple[int, dict[str, Operation], dict[str, ASGIApp]]] = []
         self.alone: list[str] = []  # each shape's own pattern, for method fallbacks
         alternatives = []
         for index, methods in enumerate(shapes.values()):
@@ -232,7 +244,7 @@ class ContractRouter(BaseRoute):
 
     def resolve(self, path: str) -> tuple[int, list[str]] | None:
         match = self.regex.match(path)
-        if match is None:
+        if match is None or match.lastgroup is None:
             return None
         index = int(match.lastgroup[1:])  # the alternative's own group closes last
         count = self.routes[index][0]

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mockcml.core.clock import Clock
 from mockcml.core.contract import Contract
 from mockcml.core.db import Database
 from mockcml.core.intake import Intake
+from mockcml.core.render import ResponseStyle
 from mockcml.kit.wire import BodyDecoder
 from mockcml.settings import Settings
+
+if TYPE_CHECKING:  # these import core themselves; typed here, built by the app factory
+    from mockcml.control.faults import FaultBook
+    from mockcml.control.journal import Journal
+    from mockcml.control.snapshots import Snapshots
+    from mockcml.control.unknown_fields import UnknownFields
+    from mockcml.fixtures.validate import Scenario
+    from mockcml.lifecycle.scheduler import Scheduler
 
 
 @dataclass
@@ -22,6 +31,16 @@ class Mock:
     decoder: BodyDecoder
     intake: Intake
     ready: bool = False
-    scheduler: Any = None  # mockcml.lifecycle.scheduler.Scheduler, set by the app factory
-    # Filled by later subsystems (scheduler, fixtures); kept loose to avoid import cycles.
-    extras: dict[str, Any] = field(default_factory=dict)
+    # The subsystems below need the mock to be built, so the app factory
+    # (mockcml.app.build_mock) sets them right after; reading one earlier raises
+    # AttributeError rather than handing out a None.
+    scheduler: Scheduler = field(init=False)
+    faults: FaultBook = field(init=False)
+    journal: Journal = field(init=False)
+    snapshots: Snapshots = field(init=False)
+    unknown_fields: UnknownFields = field(init=False)
+    response_style: ResponseStyle = field(init=False)
+    # The checked fixtures (None: there are none). ``mockcml serve`` reads them before
+    # start() so that it can refuse bad ones early; start() reads them when nobody has.
+    scenario: Scenario | None = None
+    scenario_read: bool = False

@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, and_, false, func, or_
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
 from mockcml.core.contract import load_contract
 from mockcml.core.db import UnitOfWork
@@ -32,9 +32,11 @@ from mockcml.kit.wire import loads
 
 DEFAULT_PAGE_SIZE = 10
 Matcher = Callable[[Any], ColumnElement[bool]]
+# What a listing filters and sorts on: a table column (``Mapped``) or any SQL expression.
+Column = SQLColumnExpression[Any]
 
 
-def substring(expr: ColumnElement) -> Matcher:
+def substring(expr: Column) -> Matcher:
     """Case-sensitive substring match, as a live workspace filters (``DS`` finds ``DSE``)."""
 
     def match(value: Any) -> ColumnElement[bool]:
@@ -45,7 +47,7 @@ def substring(expr: ColumnElement) -> Matcher:
     return match
 
 
-def boolean(expr: ColumnElement) -> Matcher:
+def boolean(expr: Column) -> Matcher:
     def match(value: Any) -> ColumnElement[bool]:
         if isinstance(value, bool):
             return expr.is_(value)
@@ -59,7 +61,7 @@ def boolean(expr: ColumnElement) -> Matcher:
     return match
 
 
-def one_of(expr: ColumnElement, mapping: dict[str, Any]) -> Matcher:
+def one_of(expr: Column, mapping: dict[str, Any]) -> Matcher:
     """Exact match against a fixed vocabulary (for example lower-case run statuses)."""
 
     def match(value: Any) -> ColumnElement[bool]:
@@ -77,8 +79,8 @@ class Listing:
     """How one list operation filters and sorts."""
 
     filters: dict[str, Matcher]
-    sorts: dict[str, ColumnElement]
-    tiebreak: ColumnElement
+    sorts: dict[str, Column]
+    tiebreak: Column
     default_sort: Sequence[tuple[str, bool]] = field(default_factory=tuple)  # (key, descending)
     model: str | None = None  # the wire model listed (Job, JobRun ...): its fields filter
 
@@ -202,7 +204,7 @@ def _is_key_value(value: Any) -> bool:
     return isinstance(value, float) and math.isfinite(value)
 
 
-def _after(columns: list[tuple[ColumnElement, bool]], values: list[Any]) -> ColumnElement[bool]:
+def _after(columns: list[tuple[Column, bool]], values: list[Any]) -> ColumnElement[bool]:
     """Rows strictly after ``values`` in the (possibly mixed-direction) order of ``columns``."""
     clauses = []
     for i, (col, descending) in enumerate(columns):
@@ -217,7 +219,7 @@ def _after(columns: list[tuple[ColumnElement, bool]], values: list[Any]) -> Colu
     return and_(bound, or_(*clauses))
 
 
-def _total(expr: ColumnElement) -> ColumnElement:
+def _total(expr: Column) -> Column:
     if getattr(expr, "nullable", True) is False:
         return expr
     return func.coalesce(expr, "")
@@ -254,7 +256,7 @@ def page(
     if params.get("page_token"):
         values = _decode_token(params["page_token"], fingerprint, len(columns))
         conditions.append(_after(columns, values))
-    keys = [col.label(f"_k{i}") for i, (col, _) in enumerate(columns)]
+    keys: list[Any] = [col.label(f"_k{i}") for i, (col, _) in enumerate(columns)]
     keyed = query.add_columns(*keys).where(*conditions)
     keyed = keyed.order_by(*(col.desc() if desc else col.asc() for col, desc in columns))
     keyed = keyed.limit(page_size + 1)

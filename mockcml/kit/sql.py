@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy import Table, text
+from sqlmodel import Session, SQLModel
 
 from mockcml.core.db import UnitOfWork
 
@@ -36,7 +36,8 @@ def _execute(db: Session | UnitOfWork, sql: str, params: dict[str, Any]):  # noq
             return db.driver_connection().execute(sql, params)
     connection = db.connection()
     if connection.dialect.name == "sqlite":
-        return connection.connection.driver_connection.execute(sql, params)
+        # SQLAlchemy types driver_connection as optional; a live pool connection has one.
+        return connection.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
     return connection.execute(text(sql), params).cursor
 
 
@@ -52,3 +53,8 @@ def fetch_one(session: Session | UnitOfWork, sql: str, **params: Any) -> Row | N
     if values is None:
         return None
     return Row(zip([col[0] for col in cursor.description], values, strict=True))
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for plain-SQL inserts and aliases."""
+    return model.__table__  # type: ignore[attr-defined]  # set on table=True models; not in SQLModel's types

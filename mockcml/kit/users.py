@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import aliased
 
+from mockcml.core.actors import Named
 from mockcml.resources.users.tables import User
 
 Owner = aliased(User, name="owner")
 Creator = aliased(User, name="creator")
 
 
-def short_user(user: User | None) -> dict[str, str]:
+def short_user(user: Named | None) -> dict[str, str]:
     if user is None:
         return {"username": "", "name": "", "email": ""}
     return {"username": user.username, "name": user.name, "email": user.email}

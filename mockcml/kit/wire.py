@@ -14,7 +14,7 @@ import math
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 from mockcml.core.errors import InvalidArgument
 
@@ -229,6 +229,12 @@ def parse_timestamp(value: str, where: str = "timestamp") -> float:
     return parsed.timestamp()
 
 
+@overload
+def timestamp(epoch: float) -> str: ...
+@overload
+def timestamp(epoch: None) -> None: ...
+@overload
+def timestamp(epoch: float | None) -> str | None: ...
 def timestamp(epoch: float | None) -> str | None:
     """RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as protojson writes it."""
     if epoch is None:

@@ -106,7 +106,7 @@ class Scheduler:
             with self.mock.db.transaction() as session:
                 while fired < limit:
                     due, source = self._earliest(session)
-                    if due is None or due > now:
+                    if due is None or source is None or due > now:
                         self.next_due = due
                         break
                     source.fire(session, due, self.mock)

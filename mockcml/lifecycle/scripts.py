@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col
 
 KINDS = ("job", "application", "model_build", "model_deployment")
 OUTCOMES = ("succeeded", "failed", "timedout")
@@ -37,8 +37,8 @@ def queue(session: Session, kind: str, target_id: str, script: dict[str, Any],
 
 def pop(session: Session, kind: str, target_id: str) -> dict[str, Any] | None:
     row = session.execute(
-        select(QueuedScript).where(QueuedScript.kind == kind, QueuedScript.target_id == target_id)
-        .order_by(QueuedScript.seq).limit(1)
+        select(QueuedScript).where(col(QueuedScript.kind) == kind, col(QueuedScript.target_id) == target_id)
+        .order_by(col(QueuedScript.seq)).limit(1)
     ).scalars().first()
     if row is None:
         return None
@@ -47,7 +47,7 @@ def pop(session: Session, kind: str, target_id: str) -> dict[str, Any] | None:
 
 
 def pending(session: Session) -> list[dict[str, Any]]:
-    rows = session.execute(select(QueuedScript).order_by(QueuedScript.seq)).scalars().all()
+    rows = session.execute(select(QueuedScript).order_by(col(QueuedScript.seq))).scalars().all()
     return [{"seq": r.seq, "kind": r.kind, "id": r.target_id, **json.loads(r.script)}
             for r in rows]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.listing import Listing, Page, page, substring
@@ -29,12 +29,12 @@ GPU_PRODUCT_LABEL = "nvidia.com/gpu.product"
 
 NODE_LABEL_LISTING = Listing(
     filters={
-        "id": exact_id(NodeLabel.id),
-        "label_key": substring(NodeLabel.label_key),
-        "resource_group_id": exact_id(NodeLabel.resource_group_id),
+        "id": exact_id(col(NodeLabel.id)),
+        "label_key": substring(col(NodeLabel.label_key)),
+        "resource_group_id": exact_id(col(NodeLabel.resource_group_id)),
     },
-    sorts={"id": NodeLabel.id, "label_key": NodeLabel.label_key},
-    tiebreak=NodeLabel.id,
+    sorts={"id": col(NodeLabel.id), "label_key": col(NodeLabel.label_key)},
+    tiebreak=col(NodeLabel.id),
     # Every other stored field filters on its column; current_gpu_count is derived when
     # answering (GPUs in use), so filtering on it is a 400 "cannot filter".
     model="AcceleratorNodeLabel",
@@ -44,7 +44,7 @@ NODE_LABEL_LISTING = Listing(
 def list_node_labels(session: Session, params: dict[str, Any]) -> Page:
     query = select(NodeLabel)
     if not params.get("display_all"):
-        query = query.where(NodeLabel.availability.is_(True))
+        query = query.where(col(NodeLabel.availability).is_(True))
     return page(session, query, NODE_LABEL_LISTING, params)
 
 
@@ -94,7 +94,8 @@ def _check_body_group(body: dict[str, Any], group_id: int) -> None:
         raise InvalidArgument("resource_group_id in the body does not match the path")
 
 
-def _check_fit(group: Any, gpu_count: int, cpu: float, memory: float) -> None:
+def _check_fit(group: Any, gpu_count: int, cpu: float, memory: float) -> int:
+    """The group's GPU count, once the profile is known to fit it."""
     if not group.gpu_count:
         raise FailedPrecondition(f"resource group {group.id} has no GPUs")
     if not 1 <= gpu_count <= group.gpu_count:
@@ -103,11 +104,12 @@ def _check_fit(group: Any, gpu_count: int, cpu: float, memory: float) -> None:
         raise InvalidArgument(f"cpu must be more than 0 and at most {group.cpu_count}")
     if not 0 < memory <= (group.memory_in_gib or memory):
         raise InvalidArgument(f"memory must be more than 0 and at most {group.memory_in_gib}")
+    return group.gpu_count
 
 
 def _profile_clash(session: Session, group_id: int, gpu_count: int, but: int | None) -> None:
-    query = select(NodeLabel.id).where(NodeLabel.resource_group_id == group_id,
-                                       NodeLabel.profile_gpu_count == gpu_count)
+    query = select(col(NodeLabel.id)).where(col(NodeLabel.resource_group_id) == group_id,
+                                       col(NodeLabel.profile_gpu_count) == gpu_count)
     found = session.execute(query).scalar_one_or_none()
     if found is not None and found != but:
         raise AlreadyExists(
@@ -120,11 +122,11 @@ def create_gpu_profile(session: Session, group_id: int, body: dict[str, Any],
     group = get_resource_group(session, group_id)
     gpu_count = required_int64(body.get("gpu_count"), "gpu_count")
     cpu, memory = body.get("cpu", 0.0), body.get("memory", 0.0)
-    _check_fit(group, gpu_count, cpu, memory)
+    capacity = _check_fit(group, gpu_count, cpu, memory)
     _profile_clash(session, group_id, gpu_count, None)
     label = NodeLabel(
         label_key=GPU_PRODUCT_LABEL, label_value=group.gpu_model or group.gpu_type,
-        max_gpu_count=group.gpu_count, max_gpu_per_workload=gpu_count,
+        max_gpu_count=capacity, max_gpu_per_workload=gpu_count,
         resource_group_id=group_id, cpu=cpu, memory=memory,
         gpu_memory=float(group.gpumemory_in_gib or 0), profile_gpu_count=gpu_count,
         created_at=now, updated_at=now,
@@ -148,7 +150,7 @@ def update_gpu_profile(session: Session, group_id: int, body: dict[str, Any], no
     _check_body_group(body, group_id)
     label = _profile(session, group_id, body.get("id"))
     group = get_resource_group(session, group_id)
-    gpu_count = body.get("gpu_count") or label.profile_gpu_count
+    gpu_count: int = body.get("gpu_count") or label.profile_gpu_count or 0  # _profile: never None
     cpu, memory = body.get("cpu") or label.cpu, body.get("memory") or label.memory
     _check_fit(group, gpu_count, cpu, memory)
     _profile_clash(session, group_id, gpu_count, label.id)

@@ -11,7 +11,7 @@ class NodeLabel(SQLModel, table=True):
     # A resource group has at most one GPU profile of each size.
     __table_args__ = (UniqueConstraint("resource_group_id", "profile_gpu_count"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on insert
     label_key: str = Field(default="", index=True)
     label_value: str = ""
     availability: bool = True

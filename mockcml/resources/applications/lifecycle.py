@@ -79,11 +79,13 @@ class Plan:
 def plan(started: float, script: Script, scale: float) -> Plan:
     """The facts of a new start beginning at ``started``."""
     if script.outcome != "failed":
-        return Plan(*engine.plan(started, (script.starting,), scale), None, None)
+        starting, running = engine.plan(started, (script.starting,), scale)
+        return Plan(starting, running, None, None)
     if script.running is None:
         _, failed = engine.plan(started, (script.starting,), scale)
         return Plan(started, None, failed, FAILED)
-    return Plan(*engine.plan(started, (script.starting, script.running), scale), FAILED)
+    starting, running, stopped = engine.plan(started, (script.starting, script.running), scale)
+    return Plan(starting, running, stopped, FAILED)
 
 
 def status_of(app: Any, now: float) -> str:

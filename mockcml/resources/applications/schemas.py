@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 
+from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.applications.lifecycle import status_of
 from mockcml.resources.applications.tables import Application
-from mockcml.resources.users.tables import User
 
 
 def _reached(at: float | None, now: float) -> str | None:
     return timestamp(at) if at is not None and at <= now else None
 
 
-def app_wire(app: Application, creator: User, now: float) -> dict:
+def app_wire(app: Application, creator: Actor, now: float) -> dict:
     out = {
         "id": app.id,
         "name": app.name,

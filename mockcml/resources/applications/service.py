@@ -30,8 +30,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
@@ -69,22 +70,22 @@ def listing(now: float) -> Listing:
     return Listing(
         model="Application",
         filters={
-            "bypass_authentication": boolean(Application.bypass_authentication),
+            "bypass_authentication": boolean(col(Application.bypass_authentication)),
             **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
-            "description": substring(Application.description),
-            "kernel": substring(Application.kernel),
-            "name": substring(Application.name),
-            "script": substring(Application.script),
+            "description": substring(col(Application.description)),
+            "kernel": substring(col(Application.kernel)),
+            "name": substring(col(Application.name)),
+            "script": substring(col(Application.script)),
             "status": one_of(status, lifecycle.FILTER_NAMES),
-            "subdomain": substring(Application.subdomain),
+            "subdomain": substring(col(Application.subdomain)),
         },
         sorts={
-            "created_at": Application.created_at, "updated_at": Application.updated_at,
-            **user_keys("creator", Creator), "description": Application.description,
-            "kernel": Application.kernel, "name": Application.name,
-            "script": Application.script, "status": status,
+            "created_at": col(Application.created_at), "updated_at": col(Application.updated_at),
+            **user_keys("creator", Creator), "description": col(Application.description),
+            "kernel": col(Application.kernel), "name": col(Application.name),
+            "script": col(Application.script), "status": status,
         },
-        tiebreak=Application.id,
+        tiebreak=col(Application.id),
         default_sort=(("created_at", False),),
     )
 
@@ -122,7 +123,7 @@ def script_for(env: dict[str, str], queued: dict[str, Any] | None = None,
                settings: Settings | None = None) -> lifecycle.Script:
     """The environment wins over a queued script, which wins over the defaults."""
     queued = queued or {}
-    outcome = env.get(ENV_OUTCOME) or _QUEUED_OUTCOMES.get(queued.get("outcome"), "running")
+    outcome = env.get(ENV_OUTCOME) or _QUEUED_OUTCOMES.get(queued.get("outcome") or "", "running")
     if outcome not in lifecycle.OUTCOMES:
         raise InvalidArgument(f"{ENV_OUTCOME} must be one of {list(lifecycle.OUTCOMES)}")
     starting = _env_seconds(env, ENV_STARTING)
@@ -163,14 +164,14 @@ def _check_subdomain(session: Session, app: Application, subdomain: str) -> None
             f"subdomain {subdomain!r} must be 1 to 63 lower-case letters, digits or inner "
             "hyphens")
     taken = session.execute(
-        select(Application.id).where(Application.subdomain == subdomain,
-                                     Application.id != app.id)
+        select(col(Application.id)).where(col(Application.subdomain) == subdomain,
+                                     col(Application.id) != app.id)
     ).first()
     if taken is not None:
         raise AlreadyExists(f"subdomain {subdomain!r} is already in use by another application")
 
 
-def _apply(session: Session, app: Application, body: dict[str, Any], project: Project) -> None:
+def _apply(session: Session, app: Application, body: dict[str, Any], project: ProjectRef) -> None:
     """Validate and copy the fields present in ``body``; shared by create and update."""
     for field in _PLAIN:
         if field in body:
@@ -219,7 +220,7 @@ def _flush(session: Session, app: Application) -> None:
 
 
 def create_app(
-    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    session: Session, user: Actor, project: ProjectRef, body: dict[str, Any], now: float,
     settings: Settings, *, app_id: str | None = None,
 ) -> Application:
     """A new application, started at once (CreateApplication starts the app)."""

@@ -7,11 +7,12 @@ the default clears it on the others; a disabled model cannot be the default.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.forms import required_text
@@ -21,17 +22,17 @@ from mockcml.resources.copilot.tables import CopilotEvent, CopilotModel
 
 CHAT, EMBEDDING = "chat", "embedding"
 _TEXT = ("provider", "name", "endpoint", "provider_id")
-_LISTING = dict(
+_LISTING = Listing(
     filters={**{key: substring(getattr(CopilotModel, key)) for key in _TEXT},
-             "enabled": boolean(CopilotModel.enabled), "default": boolean(CopilotModel.default)},
+             "enabled": boolean(col(CopilotModel.enabled)), "default": boolean(col(CopilotModel.default))},
     sorts={key: getattr(CopilotModel, key)
            for key in ("provider", "name", "endpoint", "enabled", "default")},
-    tiebreak=CopilotModel.id,
+    tiebreak=col(CopilotModel.id),
     default_sort=(("provider", False), ("name", False)),
 )
 # One listing per kind: each names its own wire model, whose fields all filter.
-LISTINGS = {CHAT: Listing(**_LISTING, model="CopilotModel"),
-            EMBEDDING: Listing(**_LISTING, model="CopilotEmbeddingModel")}
+LISTINGS = {CHAT: replace(_LISTING, model="CopilotModel"),
+            EMBEDDING: replace(_LISTING, model="CopilotEmbeddingModel")}
 
 
 def wire(model: CopilotModel) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def wire(model: CopilotModel) -> dict[str, Any]:
 
 
 def list_models(session: Session, kind: str, params: dict[str, Any]) -> Page:
-    return page(session, select(CopilotModel).where(CopilotModel.kind == kind),
+    return page(session, select(CopilotModel).where(col(CopilotModel.kind) == kind),
                 LISTINGS[kind], params)
 
 
@@ -64,9 +65,9 @@ def _endpoint(value: str) -> str:
 def _check(session: Session, model: CopilotModel) -> None:
     # Not flushed first: a clashing change must be refused, not hit the constraint.
     with session.no_autoflush:
-        clash = session.execute(select(CopilotModel.id).where(
-            CopilotModel.kind == model.kind, CopilotModel.provider == model.provider,
-            CopilotModel.name == model.name, CopilotModel.id != model.id)).scalar()
+        clash = session.execute(select(col(CopilotModel.id)).where(
+            col(CopilotModel.kind) == model.kind, col(CopilotModel.provider) == model.provider,
+            col(CopilotModel.name) == model.name, col(CopilotModel.id) != model.id)).scalar()
     if clash is not None:
         raise AlreadyExists(f"model {model.name!r} of provider {model.provider!r} already exists")
     if model.default and not model.enabled:
@@ -77,7 +78,7 @@ def _settle(session: Session, model: CopilotModel) -> None:
     session.flush()
     if model.default:
         session.execute(update(CopilotModel).where(
-            CopilotModel.kind == model.kind, CopilotModel.id != model.id).values(default=False))
+            col(CopilotModel.kind) == model.kind, col(CopilotModel.id) != model.id).values(default=False))
 
 
 def create_model(session: Session, kind: str, body: dict[str, Any], now: float) -> CopilotModel:

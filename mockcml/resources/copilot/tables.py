@@ -27,7 +27,7 @@ class CopilotEvent(SQLModel, table=True):
 
     __tablename__ = "copilot_events"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on insert
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     engine_id: str = ""
     application_id: int = 0

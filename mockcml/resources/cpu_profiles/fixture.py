@@ -10,6 +10,7 @@ from typing import Any
 
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Section
+from mockcml.kit.sql import table_of
 from mockcml.resources.cpu_profiles.tables import CpuProfile, problems, profile_row
 
 CPU_PROFILE = k.Record("CpuProfile", "A CPU resource profile: the fields of "
@@ -29,7 +30,7 @@ def _check(entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str | No
 
 def _rows(entries: list[dict[str, Any]]):  # noqa: ANN202
     for entry in entries:
-        yield CpuProfile.__table__, {"id": entry["id"], **profile_row(entry)}
+        yield table_of(CpuProfile), {"id": entry["id"], **profile_row(entry)}
 
 
 SECTION = Section("cpu_profiles", CPU_PROFILE, "CPU resource profiles.", "CPU profile",

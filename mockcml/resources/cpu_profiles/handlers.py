@@ -8,6 +8,7 @@ an update changes only the fields it sends.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.core.registry import operation
@@ -24,9 +25,10 @@ from mockcml.resources.cpu_profiles.tables import (
 ADMINS_ONLY = "CPU profiles are for site administrators"
 LISTING = Listing(
     model="CpuProfile",
-    filters={"id": substring(CpuProfile.id), "resource_group_id": substring(CpuProfile.resource_group_id)},
+    filters={"id": substring(col(CpuProfile.id)),
+             "resource_group_id": substring(col(CpuProfile.resource_group_id))},
     sorts={key: getattr(CpuProfile, key) for key in ("id", "cpu", "memory", "resource_group_id")},
-    tiebreak=CpuProfile.id,
+    tiebreak=col(CpuProfile.id),
 )
 
 

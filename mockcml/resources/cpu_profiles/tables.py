@@ -19,7 +19,7 @@ INT32_MAX = 2**31 - 1
 class CpuProfile(SQLModel, table=True):
     __tablename__ = "cpu_profiles"
 
-    id: int | None = Field(default=None, primary_key=True)  # int32 on the wire
+    id: int = Field(default=None, primary_key=True)  # set on insert; int32 on the wire
     cpu: float  # vCPU cores
     memory: float  # GB
     resource_group_id: int = Field(default=0, index=True)  # 0: the default resource group

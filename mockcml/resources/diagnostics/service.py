@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
@@ -73,7 +73,7 @@ def generate(session: Session, user: Any, body: dict[str, Any], now: float,
 def get_bundle(session: Session, request_id: str) -> DiagBundle:
     if request_id == LATEST:
         bundle = session.execute(select(DiagBundle).order_by(
-            DiagBundle.created_at.desc(), DiagBundle.id.desc()).limit(1)).scalar()
+            col(DiagBundle.created_at).desc(), col(DiagBundle.id).desc()).limit(1)).scalar()
     else:
         bundle = session.get(DiagBundle, request_id)
     if bundle is None:

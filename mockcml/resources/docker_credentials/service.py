@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.forms import required_text
@@ -23,11 +23,11 @@ from mockcml.resources.runtimes.tables import Runtime
 _SERVER = re.compile(r"^(https?://)?[A-Za-z0-9.-]+(:\d{1,5})?(/[\w./-]*)?$")
 LISTING = Listing(
     # The contract names the filter and sort keys id, name and url; url is the server.
-    filters={"id": substring(DockerCredential.id), "name": substring(DockerCredential.name),
-             "url": substring(DockerCredential.server)},
-    sorts={"id": DockerCredential.id, "name": DockerCredential.name,
-           "url": DockerCredential.server},
-    tiebreak=DockerCredential.id,
+    filters={"id": substring(col(DockerCredential.id)), "name": substring(col(DockerCredential.name)),
+             "url": substring(col(DockerCredential.server))},
+    sorts={"id": col(DockerCredential.id), "name": col(DockerCredential.name),
+           "url": col(DockerCredential.server)},
+    tiebreak=col(DockerCredential.id),
     default_sort=(("name", False),),
     # Every field of the public model filters too; username and password are not on it.
     model="DockerCredentialPublic",
@@ -60,13 +60,13 @@ def _server(value: str) -> str:
 
 def _unique_name(session: Session, name: str, keep: str | None = None) -> None:
     found = session.execute(
-        select(DockerCredential.id).where(DockerCredential.name == name)).scalar()
+        select(col(DockerCredential.id)).where(col(DockerCredential.name) == name)).scalar()
     if found is not None and found != keep:
         raise AlreadyExists(f"a docker credential named {name!r} already exists")
 
 
 def _only_default(session: Session, keep: str) -> None:
-    session.execute(update(DockerCredential).where(DockerCredential.id != keep)
+    session.execute(update(DockerCredential).where(col(DockerCredential.id) != keep)
                     .values(is_default=False))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import InvalidArgument
 from mockcml.kit.wire import parse_timestamp, timestamp
@@ -56,11 +56,11 @@ def load(session: Session, run_ids: list[str]) -> dict[str, RunData]:
     out = {run_id: RunData() for run_id in run_ids}
     for i in range(0, len(run_ids), _CHUNK):
         chunk = run_ids[i : i + _CHUNK]
-        for m in session.execute(select(LatestMetric).where(LatestMetric.run_id.in_(chunk))
+        for m in session.execute(select(LatestMetric).where(col(LatestMetric.run_id).in_(chunk))
                                  .order_by(LatestMetric.key)).scalars():
             out[m.run_id].metrics.append(metric_wire(m.key, m.value, m.timestamp, m.step))
         for table, bucket in ((RunParam, "params"), (RunTag, "tags")):
-            rows = session.execute(select(table).where(table.run_id.in_(chunk))
+            rows = session.execute(select(table).where(col(table.run_id).in_(chunk))
                                    .order_by(table.key)).scalars()
             for row in rows:
                 getattr(out[row.run_id], bucket).append({"key": row.key, "value": row.value})
@@ -70,8 +70,8 @@ def load(session: Session, run_ids: list[str]) -> dict[str, RunData]:
 def history(session: Session, run: ExperimentRun, key: str) -> list[dict]:
     """Every value logged for ``key`` by step, then time, then logging order."""
     rows = session.execute(
-        select(RunMetric).where(RunMetric.run_id == run.id, RunMetric.key == key)
-        .order_by(RunMetric.step, RunMetric.timestamp, RunMetric.seq)
+        select(RunMetric).where(col(RunMetric.run_id) == run.id, col(RunMetric.key) == key)
+        .order_by(col(RunMetric.step), col(RunMetric.timestamp), col(RunMetric.seq))
     ).scalars()
     return [metric_wire(m.key, m.value, m.timestamp, m.step) for m in rows]
 
@@ -99,8 +99,8 @@ def _check_params(session: Session, run: ExperimentRun, pairs: list[tuple[str, s
                 f"duplicate param key {key!r} in one batch with different values")
         wanted[key] = value
     logged = dict(session.execute(
-        select(RunParam.key, RunParam.value)
-        .where(RunParam.run_id == run.id, RunParam.key.in_(list(wanted)))
+        select(col(RunParam.key), col(RunParam.value))
+        .where(col(RunParam.run_id) == run.id, col(RunParam.key).in_(list(wanted)))
     ).all()) if wanted else {}
     for key, value in wanted.items():
         if key in logged and logged[key] != value:
@@ -153,8 +153,8 @@ def log_batch(session: Session, run: ExperimentRun, body: dict[str, Any], now: f
         elif (at, value) > (latest.timestamp, latest.value):
             latest.value, latest.timestamp, latest.step = value, at, step
         session.add(latest)
-    for key, value in new_params.items():
-        session.add(RunParam(run_id=run.id, key=key, value=value))
+    for key, text in new_params.items():
+        session.add(RunParam(run_id=run.id, key=key, value=text))
     set_tags(session, run, tag_values)
     run.updated_at = now
     session.add(run)
@@ -182,6 +182,6 @@ def delete_batch(session: Session, run: ExperimentRun, body: dict[str, Any],
     for table, keys in ((RunMetric, metrics), (LatestMetric, metrics), (RunParam, params),
                         (RunTag, tags)):
         if keys:
-            session.execute(delete(table).where(table.run_id == run.id, table.key.in_(keys)))
+            session.execute(delete(table).where(col(table.run_id) == run.id, col(table.key).in_(keys)))
     run.updated_at = now
     session.add(run)

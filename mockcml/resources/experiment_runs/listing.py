@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from mockcml.core.errors import InvalidArgument
 from mockcml.kit.listing import Listing, one_of, substring
@@ -129,15 +130,15 @@ RUN_LISTING = Listing(
         **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
         # The run's user is its creator (ExperimentRun.user on the wire).
         **{k: substring(v) for k, v in user_keys("user", Creator).items()},
-        "name": substring(ExperimentRun.name),
-        "status": one_of(ExperimentRun.status, STATUS_NAMES),
+        "name": substring(col(ExperimentRun.name)),
+        "status": one_of(col(ExperimentRun.status), STATUS_NAMES),
     }),
     sorts=_Sorts({
-        "created_at": ExperimentRun.created_at,
+        "created_at": col(ExperimentRun.created_at),
         **user_keys("creator", Creator),
-        "name": ExperimentRun.name,
-        "start_time": ExperimentRun.start_time,
+        "name": col(ExperimentRun.name),
+        "start_time": col(ExperimentRun.start_time),
     }),
-    tiebreak=ExperimentRun.id,
+    tiebreak=col(ExperimentRun.id),
     default_sort=(("created_at", False),),
 )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
+from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.experiment_runs.data import RunData
 from mockcml.resources.experiment_runs.tables import ExperimentRun
-from mockcml.resources.users.tables import User
 
 
-def run_wire(run: ExperimentRun, user: User, data: RunData) -> dict:
+def run_wire(run: ExperimentRun, user: Actor, data: RunData) -> dict:
     out = {
         "id": run.id,
         "name": run.name,

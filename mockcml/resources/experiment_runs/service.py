@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from mockcml.core.actors import Actor
 from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Page, page
@@ -74,7 +75,7 @@ def get_run(session: Session, experiment: Experiment, run_id: str) -> Experiment
 
 
 def create_run(
-    session: Session, experiment: Experiment, user: User, body: dict[str, Any], now: float,
+    session: Session, experiment: Experiment, user: Actor, body: dict[str, Any], now: float,
     *, run_id: str | None = None,
 ) -> ExperimentRun:
     tags = dict(key_values(body.get("tags"), MAX_TAG_VALUE_LENGTH, "tag"))

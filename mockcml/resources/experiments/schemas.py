@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
+from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.experiments.tables import Experiment
-from mockcml.resources.users.tables import User
 
 
-def experiment_wire(experiment: Experiment, user: User) -> dict:
+def experiment_wire(experiment: Experiment, user: Actor) -> dict:
     return {
         "id": experiment.id,
         "project_id": experiment.project_id,

@@ -12,8 +12,9 @@ import json
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, page, substring
@@ -40,19 +41,19 @@ _USER_FILTERS = {
 EXPERIMENT_LISTING = Listing(
     model="Experiment",
     filters={
-        "name": substring(Experiment.name),
-        "artifact_location": substring(Experiment.artifact_location),
-        "lifecycle_stage": substring(Experiment.lifecycle_stage),
+        "name": substring(col(Experiment.name)),
+        "artifact_location": substring(col(Experiment.artifact_location)),
+        "lifecycle_stage": substring(col(Experiment.lifecycle_stage)),
         **_USER_FILTERS,
     },
     sorts={
-        "name": Experiment.name,
-        "created_at": Experiment.created_at,
-        "updated_at": Experiment.updated_at,
+        "name": col(Experiment.name),
+        "created_at": col(Experiment.created_at),
+        "updated_at": col(Experiment.updated_at),
         **user_keys("creator", Creator),
         **user_keys("user", Creator),
     },
-    tiebreak=Experiment.id,
+    tiebreak=col(Experiment.id),
     default_sort=(("created_at", False),),
 )
 
@@ -110,10 +111,10 @@ def require_active(experiment: Experiment) -> None:
 def _check_name(session: Session, project_id: str, name: Any, exclude: str | None = None) -> str:
     if not isinstance(name, str) or not name.strip():
         raise InvalidArgument("experiment name must not be empty")
-    query = select(Experiment.lifecycle_stage).where(
-        Experiment.project_id == project_id, Experiment.name == name)
+    query = select(col(Experiment.lifecycle_stage)).where(
+        col(Experiment.project_id) == project_id, col(Experiment.name) == name)
     if exclude:
-        query = query.where(Experiment.id != exclude)
+        query = query.where(col(Experiment.id) != exclude)
     stage = session.execute(query).scalar()
     if stage == DELETED:
         raise AlreadyExists(f"experiment {name!r} already exists in deleted state; restore "
@@ -128,7 +129,7 @@ def _tags(value: list | None) -> str:
 
 
 def create_experiment(
-    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    session: Session, user: Actor, project: ProjectRef, body: dict[str, Any], now: float,
     *, experiment_id: str | None = None,
 ) -> Experiment:
     name = _check_name(session, project.id, body.get("name"))

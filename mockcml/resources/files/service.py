@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import String, delete, func, literal, or_, select, update
 from sqlalchemy.orm import defer
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.resources.files import paths
@@ -24,8 +24,8 @@ def find(session: Session, project_id: str, path: str) -> ProjectFile | None:
     """The row at ``path``, without its bytes."""
     return session.execute(
         select(ProjectFile)
-        .options(defer(ProjectFile.content))
-        .where(ProjectFile.project_id == project_id, ProjectFile.path == path)
+        .options(defer(ProjectFile.content))  # type: ignore[arg-type]  # SQLModel types columns as values
+        .where(col(ProjectFile.project_id) == project_id, col(ProjectFile.path) == path)
     ).scalars().first()
 
 
@@ -48,9 +48,9 @@ def list_dir(session: Session, project_id: str, path: str) -> list[ProjectFile]:
     return list(
         session.execute(
             select(ProjectFile)
-            .options(defer(ProjectFile.content))
-            .where(ProjectFile.project_id == project_id, ProjectFile.parent == path)
-            .order_by(ProjectFile.name)
+            .options(defer(ProjectFile.content))  # type: ignore[arg-type]  # SQLModel types columns as values
+            .where(col(ProjectFile.project_id) == project_id, col(ProjectFile.parent) == path)
+            .order_by(col(ProjectFile.name))
         ).scalars()
     )
 
@@ -72,8 +72,8 @@ def _free_path(session: Session, project_id: str, path: str) -> str:
         return path
     parent, name = paths.parent_of(path), paths.name_of(path)
     taken = set(session.execute(
-        select(ProjectFile.name).where(
-            ProjectFile.project_id == project_id, ProjectFile.parent == parent
+        select(col(ProjectFile.name)).where(
+            col(ProjectFile.project_id) == project_id, col(ProjectFile.parent) == parent
         )
     ).scalars())
     n = 1
@@ -108,7 +108,7 @@ def read(session: Session, project_id: str, path: str) -> bytes:
     if row.is_dir:
         raise InvalidArgument(f"{path!r} is a directory and cannot be downloaded")
     return session.execute(
-        select(ProjectFile.content).where(ProjectFile.id == row.id)
+        select(col(ProjectFile.content)).where(col(ProjectFile.id) == row.id)
     ).scalars().one() or b""
 
 
@@ -137,10 +137,10 @@ def move(session: Session, project_id: str, source: str, target: str, now: float
         cut = len(source) + 1
         session.execute(
             update(ProjectFile)
-            .where(ProjectFile.project_id == project_id, _below(source))
+            .where(col(ProjectFile.project_id) == project_id, _below(source))
             .values(
-                path=literal(target, String).concat(func.substr(ProjectFile.path, cut)),
-                parent=literal(target, String).concat(func.substr(ProjectFile.parent, cut)),
+                path=literal(target, String).concat(func.substr(col(ProjectFile.path), cut)),
+                parent=literal(target, String).concat(func.substr(col(ProjectFile.parent), cut)),
             )
             .execution_options(synchronize_session=False)
         )
@@ -156,11 +156,11 @@ def remove(session: Session, project_id: str, path: str) -> None:
     if path == paths.ROOT:
         raise InvalidArgument("the project root cannot be deleted")
     row = get(session, project_id, path)
-    condition = ProjectFile.path == path
+    condition = col(ProjectFile.path) == path
     if row.is_dir:
         condition = or_(condition, _below(path))
     session.execute(
         delete(ProjectFile)
-        .where(ProjectFile.project_id == project_id, condition)
+        .where(col(ProjectFile.project_id) == project_id, condition)
         .execution_options(synchronize_session=False)
     )

@@ -31,7 +31,7 @@ class ProjectFile(SQLModel, table=True):
         Index("ix_project_files_dir", "project_id", "parent", "name"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on insert
     project_id: str = Field(foreign_key="projects.id", ondelete="CASCADE")
     # Normalised (see paths.py): relative to the root, "/"-separated, no empty, "." or ".."
     # segments. ``parent`` is the containing directory's path ("" for the root).

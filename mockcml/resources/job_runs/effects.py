@@ -4,7 +4,7 @@ that are due."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.state import Mock
 from mockcml.kit import jsonfield
@@ -18,12 +18,12 @@ from mockcml.resources.jobs.tables import Job
 class CronTicks:
     def next_due(self, session: Session) -> float | None:
         return session.execute(
-            select(func.min(Job.next_cron_at)).where(Job.paused.is_(False))
+            select(func.min(col(Job.next_cron_at))).where(col(Job.paused).is_(False))
         ).scalar()
 
     def fire(self, session: Session, due: float, mock: Mock) -> None:
         jobs = session.execute(
-            select(Job).where(Job.next_cron_at == due, Job.paused.is_(False))
+            select(Job).where(col(Job.next_cron_at) == due, col(Job.paused).is_(False))
         ).scalars().all()
         for job in jobs:
             start_run(session, job, job.owner_id, mock.settings, due, trigger="cron",
@@ -49,13 +49,13 @@ class FinishedRuns:
 
     def next_due(self, session: Session) -> float | None:
         return session.execute(
-            select(func.min(JobRun.finished_at)).where(JobRun.settled.is_(False))
+            select(func.min(col(JobRun.finished_at))).where(col(JobRun.settled).is_(False))
         ).scalar()
 
     def fire(self, session: Session, due: float, mock: Mock) -> None:
         runs = session.execute(
-            select(JobRun).where(JobRun.settled.is_(False), JobRun.finished_at == due)
-            .order_by(JobRun.created_at, JobRun.id)
+            select(JobRun).where(col(JobRun.settled).is_(False), col(JobRun.finished_at) == due)
+            .order_by(col(JobRun.created_at), col(JobRun.id))
         ).scalars().all()
         for run in runs:
             run.settled = True
@@ -65,8 +65,8 @@ class FinishedRuns:
                 continue
             if run.final_status == lc.SUCCEEDED:
                 children = session.execute(
-                    select(Job).where(Job.parent_id == job.id, Job.paused.is_(False))
-                    .order_by(Job.created_at, Job.id)
+                    select(Job).where(col(Job.parent_id) == job.id, col(Job.paused).is_(False))
+                    .order_by(col(Job.created_at), col(Job.id))
                 ).scalars().all()
                 for child in children:
                     start_run(session, child, child.owner_id, mock.settings, due,
@@ -80,7 +80,7 @@ class DueRetries:
         return session.execute(select(func.min(JobRun.retry_at))).scalar()
 
     def fire(self, session: Session, due: float, mock: Mock) -> None:
-        runs = session.execute(select(JobRun).where(JobRun.retry_at == due)).scalars().all()
+        runs = session.execute(select(JobRun).where(col(JobRun.retry_at) == due)).scalars().all()
         for run in runs:
             run.retry_at = None
             session.add(run)

@@ -83,8 +83,9 @@ def plan(created_at: float, script: Script, scale: float, timeout: float = 0.0,
          kill_on_timeout: bool = False) -> Plan:
     """When each phase of a new run begins and how it ends."""
     running, final, message = outcome_of(script, timeout, kill_on_timeout)
-    at = engine.plan(created_at, (script.scheduling, script.starting, running), scale)
-    return Plan(*at, final_status=final, message=message)
+    scheduling, starting, running_at, finished = engine.plan(
+        created_at, (script.scheduling, script.starting, running), scale)
+    return Plan(scheduling, starting, running_at, finished, final_status=final, message=message)
 
 
 def is_active(status: str) -> bool:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from mockcml.core.actors import Named
+from mockcml.kit.sql import Row
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.job_runs.tables import JobRun
-from mockcml.resources.users.tables import User
 
 
 def _reached(at: float | None, now: float) -> str | None:
     return timestamp(at) if at is not None and at <= now else None
 
 
-def run_wire(run: JobRun, creator: User, now: float) -> dict:
+def run_wire(run: JobRun | Row, creator: Named, now: float) -> dict:
     out = {
         "project_id": run.project_id,
         "job_id": run.job_id,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import literal, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Reader
 from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
@@ -40,20 +41,20 @@ def listing(now: float) -> Listing:
         filters={
             **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
             "description": substring(literal("")),  # runs have no description
-            "kernel": substring(JobRun.kernel),
-            "name": substring(Job.name),
-            "paused": boolean(Job.paused),
-            "script": substring(Job.script),
+            "kernel": substring(col(JobRun.kernel)),
+            "name": substring(col(Job.name)),
+            "paused": boolean(col(Job.paused)),
+            "script": substring(col(Job.script)),
             "type": substring(JOB_TYPE),
             "status": one_of(status, lc.FILTER_NAMES),
         },
         sorts={
-            "created_at": JobRun.created_at, "updated_at": JobRun.updated_at,
+            "created_at": col(JobRun.created_at), "updated_at": col(JobRun.updated_at),
             **user_keys("creator", Creator), "description": literal(""),
-            "kernel": JobRun.kernel, "name": Job.name, "paused": Job.paused,
-            "script": Job.script, "type": JOB_TYPE, "status": status,
+            "kernel": col(JobRun.kernel), "name": col(Job.name), "paused": col(Job.paused),
+            "script": col(Job.script), "type": JOB_TYPE, "status": status,
         },
-        tiebreak=JobRun.id,
+        tiebreak=col(JobRun.id),
         default_sort=(("created_at", False),),
     )
 
@@ -130,7 +131,7 @@ _RUN_ROW = """
 """
 
 
-def read_run(session: Session, job_id: str, run_id: str) -> tuple[Row, Row]:
+def read_run(session: Reader, job_id: str, run_id: str) -> tuple[Row, Row]:
     """(run, creator) as plain rows: the polling path (GetJobRun) stays off the ORM."""
     row = fetch_one(session, _RUN_ROW, run_id=run_id, job_id=job_id)
     if row is None:

@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from sqlalchemy import case, delete, literal, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Actor, ProjectRef, Reader
 from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
@@ -21,8 +22,8 @@ from mockcml.resources.users.tables import User
 
 KERNELS = ("python3", "python2", "r", "scala", "")
 JOB_TYPE = case(
-    (Job.schedule != "", literal("cron")),
-    (Job.parent_id.is_not(None), literal("dependent")),
+    (col(Job.schedule) != "", literal("cron")),
+    (col(Job.parent_id).is_not(None), literal("dependent")),
     else_=literal("manual"),
 )
 _FILTERS = {
@@ -30,21 +31,21 @@ _FILTERS = {
     **{k: substring(v) for k, v in user_keys("owner", Owner).items()},
     # Jobs have no description; the key is accepted and only matches an empty string.
     "description": substring(literal("")),
-    "kernel": substring(Job.kernel),
-    "name": substring(Job.name),
-    "paused": boolean(Job.paused),
-    "script": substring(Job.script),
+    "kernel": substring(col(Job.kernel)),
+    "name": substring(col(Job.name)),
+    "paused": boolean(col(Job.paused)),
+    "script": substring(col(Job.script)),
     "type": substring(JOB_TYPE),
 }
 JOB_LISTING = Listing(
     model="Job",
     filters=_FILTERS,
     sorts={
-        "created_at": Job.created_at, "updated_at": Job.updated_at,
-        **user_keys("creator", Creator), "description": literal(""), "kernel": Job.kernel,
-        "name": Job.name, "paused": Job.paused, "script": Job.script, "type": JOB_TYPE,
+        "created_at": col(Job.created_at), "updated_at": col(Job.updated_at),
+        **user_keys("creator", Creator), "description": literal(""), "kernel": col(Job.kernel),
+        "name": col(Job.name), "paused": col(Job.paused), "script": col(Job.script), "type": JOB_TYPE,
     },
-    tiebreak=Job.id,
+    tiebreak=col(Job.id),
     default_sort=(("created_at", False),),
 )
 # Create-request fields copied onto the job as they are.
@@ -86,7 +87,7 @@ def get_job_row(session: Session, project_id: str, job_id: str) -> tuple[Job, Us
     return row[0], row[1], row[2]
 
 
-def job_exists(session: Session, project_id: str, job_id: str) -> str:
+def job_exists(session: Reader, project_id: str, job_id: str) -> str:
     """The job's id if it belongs to the project (plain SQL, for hot read paths)."""
     row = fetch_one(session, "SELECT id FROM jobs WHERE id = :job_id AND project_id = :project_id",
                     job_id=job_id, project_id=project_id)
@@ -102,7 +103,7 @@ def get_job(session: Session, project_id: str, job_id: str) -> Job:
     return job
 
 
-def _apply(session: Session, job: Job, body: dict[str, Any], project: Project, now: float) -> None:
+def _apply(session: Session, job: Job, body: dict[str, Any], project: ProjectRef, now: float) -> None:
     """Validate and copy the fields present in ``body``; shared by create and update."""
     for field in _PLAIN:
         if field in body and body[field] is not None:
@@ -163,15 +164,16 @@ def _refuse_cycle(session: Session, job: Job, parent: Job) -> None:
         if current.parent_id == job.id:
             raise InvalidArgument(
                 "jobs would depend on each other in a cycle: " + " -> ".join(chain + [job.name]))
-        current = session.get(Job, current.parent_id)
-        if current is None or current.id in seen:  # a dangling or older loop: not ours
+        found = session.get(Job, current.parent_id)
+        if found is None or found.id in seen:  # a dangling or older loop: not ours
             return
+        current = found
         seen.add(current.id)
         chain.append(current.name)
 
 
 def create_job(
-    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    session: Session, user: Actor, project: ProjectRef, body: dict[str, Any], now: float,
     *, job_id: str | None = None,
 ) -> Job:
     if not (body.get("name") or "").strip():
@@ -190,7 +192,7 @@ _READ_ONLY = ("id", "created_at", "creator", "engine_image_id", "english_schedul
               "updated_at", "project", "owner")
 
 
-def update_job(session: Session, job: Job, project: Project, body: dict[str, Any],
+def update_job(session: Session, job: Job, project: ProjectRef, body: dict[str, Any],
                now: float) -> None:
     changes = {k: v for k, v in body.items() if k not in _READ_ONLY}
     if "name" in changes and not (changes["name"] or "").strip():
@@ -204,13 +206,13 @@ def delete_job(session: Session, job: Job) -> None:
     from mockcml.resources.job_runs.tables import JobRun
 
     # Dependents lose their parent (they become manual jobs) rather than dangle.
-    session.execute(update(Job).where(Job.parent_id == job.id).values(parent_id=None))
-    session.execute(delete(JobRun).where(JobRun.job_id == job.id))
+    session.execute(update(Job).where(col(Job.parent_id) == job.id).values(parent_id=None))
+    session.execute(delete(JobRun).where(col(JobRun.job_id) == job.id))
     session.delete(job)
 
 
 def delete_jobs_of_project(session: Session, project_id: str) -> None:
     from mockcml.resources.job_runs.tables import JobRun
 
-    session.execute(delete(JobRun).where(JobRun.project_id == project_id))
-    session.execute(delete(Job).where(Job.project_id == project_id))
+    session.execute(delete(JobRun).where(col(JobRun.project_id) == project_id))
+    session.execute(delete(Job).where(col(Job.project_id) == project_id))

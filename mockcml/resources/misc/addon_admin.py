@@ -80,7 +80,7 @@ def _json(data: bytes, name: str) -> Any:
         raise InvalidArgument(f"{name} is not a JSON document") from None
 
 
-def _add(session: Session, items: list[dict[str, str]], now: float) -> None:
+def _add(session: Session, items: list[dict[str, Any]], now: float) -> None:
     seen = set()
     for item in items:
         if item["identifier"] in seen or session.execute(select(addons.TABLE.c.id).where(

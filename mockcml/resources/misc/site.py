@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.auth import digest
 from mockcml.core.errors import InvalidArgument
@@ -35,8 +35,8 @@ def disable_engines(session: Session, body: dict[str, Any], now: float) -> dict[
     moved = 0
     if disabled:
         moved = session.execute(
-            update(Project).where(Project.default_engine_type == "legacy_engine")
-            .values(default_engine_type="ml_runtime", updated_at=now)).rowcount or 0
+            update(Project).where(col(Project.default_engine_type) == "legacy_engine")
+            .values(default_engine_type="ml_runtime", updated_at=now)).rowcount or 0  # type: ignore[attr-defined]  # a CursorResult
     return {"rows_affected": moved, "check": disabled}
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
+from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.model_builds.lifecycle import BUILD, built_at
 from mockcml.resources.model_builds.tables import ModelBuild
-from mockcml.resources.users.tables import User
 
 
-def build_wire(build: ModelBuild, creator: User, now: float) -> dict:
+def build_wire(build: ModelBuild, creator: Actor, now: float) -> dict:
     out = {
         "id": build.id,
         "model_id": build.model_id,

@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, one_of, page, substring
@@ -18,7 +19,7 @@ from mockcml.resources.model_builds import lifecycle
 from mockcml.resources.model_builds.tables import ModelBuild
 from mockcml.resources.models.ids import crn
 from mockcml.resources.models.tables import Model
-from mockcml.resources.projects.tables import Project, workload_kernel
+from mockcml.resources.projects.tables import workload_kernel
 from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
 
@@ -33,18 +34,18 @@ def listing(now: float) -> Listing:
     return Listing(
         model="ModelBuild",
         filters={
-            "comment": substring(ModelBuild.comment),
+            "comment": substring(col(ModelBuild.comment)),
             **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
-            "crn": substring(ModelBuild.crn),
+            "crn": substring(col(ModelBuild.crn)),
             "status": one_of(status, {v: v for v in lifecycle.FILTER_VALUES}),
         },
         sorts={
             "built_at": lifecycle.built_at_sql(ModelBuild, now),
-            "comment": ModelBuild.comment, "created_at": ModelBuild.created_at,
-            **user_keys("creator", Creator), "crn": ModelBuild.crn, "status": status,
+            "comment": col(ModelBuild.comment), "created_at": col(ModelBuild.created_at),
+            **user_keys("creator", Creator), "crn": col(ModelBuild.crn), "status": status,
             "updated_at": lifecycle.BUILD.changed_sql(ModelBuild, now),
         },
-        tiebreak=ModelBuild.id,
+        tiebreak=col(ModelBuild.id),
         default_sort=(("created_at", False),),
     )
 
@@ -70,7 +71,7 @@ def get_build(session: Session, model: Model, build_id: str) -> ModelBuild:
     return get_build_row(session, model, build_id)[0]
 
 
-def _validate(build: ModelBuild, project: Project) -> None:
+def _validate(build: ModelBuild, project: ProjectRef) -> None:
     # A build from the model registry names a registered version instead of a file.
     if not build.registered_model_version_id:
         if not build.file_path.strip():
@@ -84,7 +85,7 @@ def _validate(build: ModelBuild, project: Project) -> None:
 
 
 def create_build(
-    session: Session, user: User, project: Project, model: Model, body: dict[str, Any],
+    session: Session, user: Actor, project: ProjectRef, model: Model, body: dict[str, Any],
     now: float, settings: Settings, *, auto_deploy: bool = False,
     deployment: dict[str, Any] | None = None, build_id: str | None = None,
 ) -> ModelBuild:
@@ -128,13 +129,13 @@ def delete_build(session: Session, build: ModelBuild, now: float) -> None:
     from mockcml.resources.model_deployments.tables import ModelDeployment
 
     active = session.execute(
-        select(ModelDeployment.id).where(
-            ModelDeployment.build_id == build.id,
+        select(col(ModelDeployment.id)).where(
+            col(ModelDeployment.build_id) == build.id,
             DEPLOYMENT.status_sql(ModelDeployment, now).in_(ACTIVE),
         )
     ).first()
     if active is not None:
         raise FailedPrecondition(
             f"build {build.id!r} has an active deployment ({active[0]!r}); stop it first")
-    session.execute(delete(ModelDeployment).where(ModelDeployment.build_id == build.id))
+    session.execute(delete(ModelDeployment).where(col(ModelDeployment.build_id) == build.id))
     session.delete(build)

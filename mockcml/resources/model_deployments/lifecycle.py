@@ -42,6 +42,10 @@ ENV_OUTCOME = "MOCKCML_OUTCOME"
 ENV_DURATION = "MOCKCML_DURATION"
 ENV_PENDING = "MOCKCML_PENDING_DURATION"
 
+# The outcome of deploying is kept through a stop: stopped shows from stopped_at.
+STOP = Stop(at="stop_at", ends="stopped_at", stopping=STOPPING, stoppable=STOPPABLE,
+            seconds="deployment_stopping_seconds", forget=("deploying_at", "finished_at"),
+            stopped_status=STOPPED)
 DEPLOYMENT = Lifecycle(
     name="model deployment",
     initial=PENDING,
@@ -51,10 +55,7 @@ DEPLOYMENT = Lifecycle(
     terminal=(STOPPED, FAILED),
     lengths={"pending": "deployment_pending_seconds",
              "deploying": "deployment_deploying_seconds"},
-    # The outcome of deploying is kept through a stop: stopped shows from stopped_at.
-    stop=Stop(at="stop_at", ends="stopped_at", stopping=STOPPING, stoppable=STOPPABLE,
-              seconds="deployment_stopping_seconds", forget=("deploying_at", "finished_at"),
-              stopped_status=STOPPED),
+    stop=STOP,
     restartable=RESTARTABLE,
 )
 
@@ -115,4 +116,5 @@ def plan(created_at: float, script: Script, scale: float, build_finished_at: flo
 
 
 def restart_plan(now: float, script: Script, scale: float) -> Plan:
-    return Plan(*engine.plan(now, (script.deploying,), scale), script.outcome)
+    deploying, finished = engine.plan(now, (script.deploying,), scale)
+    return Plan(deploying, finished, script.outcome)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.model_deployments.lifecycle import DEPLOYMENT
 from mockcml.resources.model_deployments.tables import ModelDeployment
-from mockcml.resources.users.tables import User
 
 
 def _reached(at: float | None, now: float) -> str | None:
     return timestamp(at) if at is not None and at <= now else None
 
 
-def deployment_wire(deployment: ModelDeployment, deployer: User, now: float) -> dict:
+def deployment_wire(deployment: ModelDeployment, deployer: Actor, now: float) -> dict:
     out = {
         "project_id": deployment.project_id,
         "model_id": deployment.model_id,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Actor
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
@@ -40,11 +41,11 @@ def listing(now: float) -> Listing:
             **{k: substring(v) for k, v in user_keys("deployer", Creator).items()},
         },
         sorts={
-            "created_at": ModelDeployment.created_at,
+            "created_at": col(ModelDeployment.created_at),
             "updated_at": lc.DEPLOYMENT.changed_sql(ModelDeployment, now),
             "status": status, **user_keys("deployer", Creator),
         },
-        tiebreak=ModelDeployment.id,
+        tiebreak=col(ModelDeployment.id),
         default_sort=(("created_at", False),),
     )
 
@@ -94,7 +95,7 @@ def _require_built(build: ModelBuild, now: float) -> None:
 
 
 def create_deployment(
-    session: Session, user: User, model: Model, build: ModelBuild, body: dict[str, Any],
+    session: Session, user: Actor, model: Model, build: ModelBuild, body: dict[str, Any],
     now: float, settings: Settings, *, require_built: bool = False,
     deployment_id: str | None = None,
 ) -> ModelDeployment:
@@ -141,7 +142,7 @@ def _stop_others(session: Session, model_id: str, keep: str, now: float,
                  settings: Settings) -> None:
     others = session.execute(
         select(ModelDeployment).where(
-            ModelDeployment.model_id == model_id, ModelDeployment.id != keep,
+            col(ModelDeployment.model_id) == model_id, col(ModelDeployment.id) != keep,
             lc.DEPLOYMENT.status_sql(ModelDeployment, now).in_(lc.STOPPABLE),
         )
     ).scalars().all()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.jobs.schemas import short_project
 from mockcml.resources.models.tables import Model
 from mockcml.resources.projects.tables import Project
-from mockcml.resources.users.tables import User
 
 
-def model_wire(model: Model, creator: User, project: Project | None = None) -> dict:
+def model_wire(model: Model, creator: Actor, project: Project | None = None) -> dict:
     out = {
         "id": model.id,
         "name": model.name,

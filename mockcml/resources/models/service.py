@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, page, substring
@@ -21,17 +22,17 @@ from mockcml.settings import Settings
 MODEL_LISTING = Listing(
     model="Model",
     filters={
-        "auth_enabled": boolean(Model.auth_enabled),
+        "auth_enabled": boolean(col(Model.auth_enabled)),
         **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
-        "description": substring(Model.description),
-        "name": substring(Model.name),
+        "description": substring(col(Model.description)),
+        "name": substring(col(Model.name)),
     },
     sorts={
-        "auth_enabled": Model.auth_enabled, "created_at": Model.created_at,
-        **user_keys("creator", Creator), "description": Model.description,
-        "name": Model.name, "updated_at": Model.updated_at,
+        "auth_enabled": col(Model.auth_enabled), "created_at": col(Model.created_at),
+        **user_keys("creator", Creator), "description": col(Model.description),
+        "name": col(Model.name), "updated_at": col(Model.updated_at),
     },
-    tiebreak=Model.id,
+    tiebreak=col(Model.id),
     default_sort=(("created_at", False),),
 )
 # Fields copied as they are, on create and on update.
@@ -74,11 +75,11 @@ def get_model_row(session: Session, project_id: str, model_id: str) -> tuple[Mod
 def _check_name(session: Session, project_id: str, name: str | None,
                 exclude: str | None = None) -> str:
     """[inferred] A model's name is required and unique within its project."""
-    if not (name or "").strip():
+    if name is None or not name.strip():
         raise InvalidArgument("model name must not be empty")
-    query = select(Model.id).where(Model.project_id == project_id, Model.name == name)
+    query = select(col(Model.id)).where(col(Model.project_id) == project_id, col(Model.name) == name)
     if exclude:
-        query = query.where(Model.id != exclude)
+        query = query.where(col(Model.id) != exclude)
     if session.execute(query).first() is not None:
         raise AlreadyExists(f"a model named {name!r} already exists in this project")
     return name
@@ -93,7 +94,7 @@ def _copy_counts(model: Model, body: dict[str, Any]) -> None:
 
 
 def create_model(
-    session: Session, user: User, project: Project, body: dict[str, Any], now: float,
+    session: Session, user: Actor, project: ProjectRef, body: dict[str, Any], now: float,
     settings: Settings, *, model_id: str | None = None,
 ) -> Model:
     from mockcml.resources.model_builds.service import create_build
@@ -158,6 +159,6 @@ def delete_model(session: Session, model: Model) -> None:
     from mockcml.resources.model_builds.tables import ModelBuild
     from mockcml.resources.model_deployments.tables import ModelDeployment
 
-    session.execute(delete(ModelDeployment).where(ModelDeployment.model_id == model.id))
-    session.execute(delete(ModelBuild).where(ModelBuild.model_id == model.id))
+    session.execute(delete(ModelDeployment).where(col(ModelDeployment.model_id) == model.id))
+    session.execute(delete(ModelBuild).where(col(ModelBuild.model_id) == model.id))
     session.delete(model)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from mockcml.core.actors import Actor, Reader
 from mockcml.core.errors import NotFound, PermissionDenied
 from mockcml.kit.sql import Row, fetch_one
 from mockcml.resources.projects.tables import Collaborator, Project
@@ -56,7 +57,7 @@ def access_of(session: Session, user: User, project: Project) -> Access:
     return grant(user, project.owner_id, project.visibility, permission)
 
 
-def grant(user: User, owner_id: int, visibility: str, permission: str | None) -> Access:
+def grant(user: Actor, owner_id: int, visibility: str, permission: str | None) -> Access:
     """The caller's access from the project's owner, visibility and its own permission."""
     if owner_id == user.id:
         return Access(4, "owner")
@@ -78,12 +79,13 @@ _PROJECT_FOR = """
 
 
 def require(
-    session: Session, user: User, project_id: str, capability: str = "view"
+    session: Reader, user: Actor, project_id: str, capability: str = "view"
 ) -> tuple[Row, Access]:
     """The project (a read-only row with every column) if the caller may ``capability`` it."""
     project = fetch_one(session, _PROJECT_FOR, user_id=user.id, project_id=project_id)
-    access = (grant(user, project.owner_id, project.visibility, project.caller_permission)
-              if project is not None else Access(0, "none"))
+    if project is None:
+        raise NotFound(f"project {project_id!r} not found")
+    access = grant(user, project.owner_id, project.visibility, project.caller_permission)
     if not access.allows("view"):
         raise NotFound(f"project {project_id!r} not found")
     if not access.allows(capability):

@@ -44,7 +44,7 @@ def create_project(call: Call) -> dict:
 
 @operation("UpdateProject", project="admin")
 def update_project(call: Call) -> dict:
-    project = call.session.get(Project, call.project.id)
+    project = call.session.get_one(Project, call.project.id)
     service.update_project(call.session, project, call.body or {}, call.now)
     call.session.flush()
     return project_wire(*service.get_project_row(call.session, call.user, project.id))
@@ -52,7 +52,7 @@ def update_project(call: Call) -> dict:
 
 @operation("DeleteProject", project="admin")
 def delete_project(call: Call) -> dict:
-    service.delete_project(call.session, call.session.get(Project, call.project.id))
+    service.delete_project(call.session, call.session.get_one(Project, call.project.id))
     return {}
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from mockcml.core.actors import Named, ProjectRef
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.projects.access import Access
-from mockcml.resources.projects.tables import Project
 from mockcml.resources.users.tables import User
 
 
-def project_wire(project: Project, owner: User, creator: User, access: Access) -> dict:
+def project_wire(project: ProjectRef, owner: Named, creator: Named, access: Access) -> dict:
     return {
         "id": project.id,
         "name": project.name,

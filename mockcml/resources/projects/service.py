@@ -5,14 +5,15 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, or_, select
-from sqlmodel import Session
+from sqlalchemy import BindParameter, and_, bindparam, delete, or_, select
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Actor, ProjectRef, Reader
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, page, substring
-from mockcml.kit.sql import Row, fetch_one
+from mockcml.kit.sql import Row, fetch_one, table_of
 from mockcml.kit.users import Creator, Owner, user_keys
 from mockcml.resources.projects.access import (
     PERMISSIONS,
@@ -28,62 +29,62 @@ from mockcml.resources.users.tables import User
 
 VISIBILITIES = ("public", "organization", "private")
 ENGINE_TYPES = ("ml_runtime", "legacy_engine")
-_MINE = Collaborator.__table__.alias("mine")
+_MINE = table_of(Collaborator).alias("mine")
 
 PROJECT_LISTING = Listing(
     model="Project",
     filters={
-        "name": substring(Project.name),
-        "description": substring(Project.description),
+        "name": substring(col(Project.name)),
+        "description": substring(col(Project.description)),
         **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
         **{k: substring(v) for k, v in user_keys("owner", Owner).items()},
     },
     sorts={
-        "name": Project.name,
-        "description": Project.description,
-        "created_at": Project.created_at,
-        "updated_at": Project.updated_at,
+        "name": col(Project.name),
+        "description": col(Project.description),
+        "created_at": col(Project.created_at),
+        "updated_at": col(Project.updated_at),
         **user_keys("creator", Creator),
         **user_keys("owner", Owner),
     },
-    tiebreak=Project.id,
+    tiebreak=col(Project.id),
     default_sort=(("created_at", False),),
 )
 
 
-def _joined(user: User):
+def _joined(user: Actor):
     """Projects with owner, creator and the caller's own collaborator permission."""
     return (
         select(Project, Owner, Creator, _MINE.c.permission)
-        .join(Owner, Owner.id == Project.owner_id)
-        .join(Creator, Creator.id == Project.creator_id)
-        .outerjoin(_MINE, and_(_MINE.c.project_id == Project.id, _MINE.c.user_id == user.id))
+        .join(Owner, col(Owner.id) == col(Project.owner_id))
+        .join(Creator, col(Creator.id) == col(Project.creator_id))
+        .outerjoin(_MINE, and_(_MINE.c.project_id == col(Project.id), _MINE.c.user_id == user.id))
     )
 
 
-def access_from_row(user: User, project: Project, permission: str | None) -> Access:
+def access_from_row(user: Actor, project: ProjectRef, permission: str | None) -> Access:
     return grant(user, project.owner_id, project.visibility, permission)
 
 
-def visible_clause(user: User, include_public: bool, include_all: bool):
+def visible_clause(user: Actor, include_public: bool, include_all: bool):
     if include_all and user.is_admin:
         return None
-    mine = or_(Project.owner_id == user.id, _MINE.c.permission.is_not(None))
+    mine = or_(col(Project.owner_id) == user.id, _MINE.c.permission.is_not(None))
     if include_public:
-        return or_(mine, Project.visibility.in_(VISIBLE_TO_ALL))
+        return or_(mine, col(Project.visibility).in_(VISIBLE_TO_ALL))
     return mine
 
 
-def viewable_projects(user: User):
+def viewable_projects(user: Actor):
     """Every project the user may view, as a clause needing no join (None: all of them)."""
     if user.is_admin:
         return None
-    theirs = select(Collaborator.project_id).where(Collaborator.user_id == user.id)
-    return or_(Project.owner_id == user.id, Project.id.in_(theirs),
-               Project.visibility.in_(VISIBLE_TO_ALL))
+    theirs = select(col(Collaborator.project_id)).where(col(Collaborator.user_id) == user.id)
+    return or_(col(Project.owner_id) == user.id, col(Project.id).in_(theirs),
+               col(Project.visibility).in_(VISIBLE_TO_ALL))
 
 
-_CALLER = bindparam("caller_id")
+_CALLER: BindParameter[int] = bindparam("caller_id")
 
 
 @cache
@@ -106,20 +107,20 @@ def _plain():
 def _listed(include_public: bool, everything: bool):
     if everything:
         return _plain()
-    mine = or_(Project.owner_id == _CALLER, _MINE.c.permission.is_not(None))
+    mine = or_(col(Project.owner_id) == _CALLER, _MINE.c.permission.is_not(None))
     if include_public:
-        mine = or_(mine, Project.visibility.in_(VISIBLE_TO_ALL))
+        mine = or_(mine, col(Project.visibility).in_(VISIBLE_TO_ALL))
     return _plain().where(mine)
 
 
-def split_row(user: User, row: Row) -> tuple[Row, Row, Row, Access]:
+def split_row(user: Actor, row: Row) -> tuple[Row, Row, Row, Access]:
     """(project, owner, creator, access) from one plain row of ``_plain`` or _PROJECT_ROW."""
     owner = Row(username=row.o_username, name=row.o_name, email=row.o_email)
     creator = Row(username=row.k_username, name=row.k_name, email=row.k_email)
     return row, owner, creator, grant(user, row.owner_id, row.visibility, row.caller_permission)
 
 
-def list_projects(session: Session, user: User, params: dict[str, Any]) -> Page:
+def list_projects(session: Reader, user: Actor, params: dict[str, Any]) -> Page:
     include_all = bool(params.get("include_all_projects"))
     everything = include_all and user.is_admin
     # The spec: for a caller who is not a site admin, include_all_projects means what
@@ -130,12 +131,12 @@ def list_projects(session: Session, user: User, params: dict[str, Any]) -> Page:
                 binds={"caller_id": user.id})
 
 
-def list_project_names(session: Session, user: User, params: dict[str, Any]) -> Page:
-    listing = Listing(filters={"name": substring(Project.name)}, sorts={"name": Project.name},
-                      tiebreak=Project.id, default_sort=(("name", False),))
+def list_project_names(session: Session, user: Actor, params: dict[str, Any]) -> Page:
+    listing = Listing(filters={"name": substring(col(Project.name))}, sorts={"name": col(Project.name)},
+                      tiebreak=col(Project.id), default_sort=(("name", False),))
     query = (
-        select(Project.name)
-        .outerjoin(_MINE, and_(_MINE.c.project_id == Project.id, _MINE.c.user_id == user.id))
+        select(col(Project.name))
+        .outerjoin(_MINE, and_(_MINE.c.project_id == col(Project.id), _MINE.c.user_id == user.id))
         .where(visible_clause(user, False, False))
     )
     return page(session, query, listing, params)
@@ -153,7 +154,7 @@ _PROJECT_ROW = """
 """
 
 
-def get_project_row(session: Session, user: User, project_id: str) -> tuple:
+def get_project_row(session: Reader, user: Actor, project_id: str) -> tuple:
     """(project, owner, creator, access) for GetProject: one plain-SQL query, no ORM."""
     row = fetch_one(session, _PROJECT_ROW, user_id=user.id, project_id=project_id)
     found = split_row(user, row) if row is not None else None
@@ -162,10 +163,10 @@ def get_project_row(session: Session, user: User, project_id: str) -> tuple:
     return found
 
 
-def batch(session: Session, user: User, ids: list[str]) -> list[tuple]:
+def batch(session: Session, user: Actor, ids: list[str]) -> list[tuple]:
     if not ids:
         return []
-    rows = session.execute(_joined(user).where(Project.id.in_(ids))).all()
+    rows = session.execute(_joined(user).where(col(Project.id).in_(ids))).all()
     by_id = {row[0].id: row for row in rows}
     out = []
     for project_id in dict.fromkeys(ids):
@@ -187,16 +188,16 @@ def _check_choice(value: str, allowed: tuple[str, ...], field: str) -> str:
 def _check_name(session: Session, owner_id: int, name: str, exclude: str | None = None) -> None:
     if not name.strip():
         raise InvalidArgument("project name must not be empty")
-    query = select(Project.id).where(Project.owner_id == owner_id, Project.name == name)
+    query = select(col(Project.id)).where(col(Project.owner_id) == owner_id, col(Project.name) == name)
     if exclude:
-        query = query.where(Project.id != exclude)
+        query = query.where(col(Project.id) != exclude)
     if session.execute(query).first() is not None:
         raise AlreadyExists(f"a project named {name!r} already exists for this owner")
 
 
 def create_project(
-    session: Session, user: User, body: dict[str, Any], now: float, *, project_id: str | None = None,
-    owner: User | None = None,
+    session: Session, user: Actor, body: dict[str, Any], now: float, *, project_id: str | None = None,
+    owner: Actor | None = None,
 ) -> Project:
     owner = owner or user
     name = body.get("name") or ""
@@ -246,7 +247,7 @@ def delete_project(session: Session, project: Project) -> None:
     from mockcml.resources.jobs.service import delete_jobs_of_project
 
     delete_jobs_of_project(session, project.id)
-    session.execute(delete(Collaborator).where(Collaborator.project_id == project.id))
+    session.execute(delete(Collaborator).where(col(Collaborator.project_id) == project.id))
     session.delete(project)
 
 
@@ -254,25 +255,25 @@ def delete_project(session: Session, project: Project) -> None:
 
 COLLABORATOR_LISTING = Listing(
     model="Collaborator",
-    filters={"username": substring(User.username), "permission": substring(Collaborator.permission),
+    filters={"username": substring(col(User.username)), "permission": substring(col(Collaborator.permission)),
              **{k: substring(v) for k, v in user_keys("user", User).items()}},
-    sorts={"username": User.username, "permission": Collaborator.permission},
-    tiebreak=User.username,
+    sorts={"username": col(User.username), "permission": col(Collaborator.permission)},
+    tiebreak=col(User.username),
     default_sort=(),
 )
 
 
-def list_collaborators(session: Session, project: Project, params: dict[str, Any]) -> Page:
+def list_collaborators(session: Session, project: ProjectRef, params: dict[str, Any]) -> Page:
     query = (
-        select(User, Collaborator.permission)
-        .join(Collaborator, Collaborator.user_id == User.id)
-        .where(Collaborator.project_id == project.id)
+        select(User, col(Collaborator.permission))
+        .join(Collaborator, col(Collaborator.user_id) == col(User.id))
+        .where(col(Collaborator.project_id) == project.id)
     )
     return page(session, query, COLLABORATOR_LISTING, params)
 
 
 def add_collaborator(
-    session: Session, project: Project, username: str, permission: str, now: float
+    session: Session, project: ProjectRef, username: str, permission: str, now: float
 ) -> None:
     _check_choice(permission or "", PERMISSIONS, "permission")
     user = get_user(session, username)
@@ -289,7 +290,7 @@ def add_collaborator(
         session.add(existing)
 
 
-def remove_collaborator(session: Session, project: Project, username: str) -> None:
+def remove_collaborator(session: Session, project: ProjectRef, username: str) -> None:
     user = get_user(session, username)
     existing = session.get(Collaborator, (project.id, user.id)) if user else None
     if existing is None:

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import InvalidArgument
 from mockcml.kit.wire import timestamp
@@ -48,13 +48,13 @@ def quantity(value: Any, where: str, *, whole: bool = False) -> str:
 
 
 def active_default(session: Session, owner_type: str) -> DefaultQuota | None:
-    query = select(DefaultQuota).where(DefaultQuota.owner_type == owner_type,
-                                       DefaultQuota.active.is_(True))
-    return session.execute(query.order_by(DefaultQuota.id.desc()).limit(1)).scalar_one_or_none()
+    query = select(DefaultQuota).where(col(DefaultQuota.owner_type) == owner_type,
+                                       col(DefaultQuota.active).is_(True))
+    return session.execute(query.order_by(col(DefaultQuota.id).desc()).limit(1)).scalar_one_or_none()
 
 
 def all_defaults(session: Session) -> list[DefaultQuota]:
-    return list(session.execute(select(DefaultQuota).order_by(DefaultQuota.id)).scalars())
+    return list(session.execute(select(DefaultQuota).order_by(col(DefaultQuota.id))).scalars())
 
 
 def set_default(session: Session, owner_type: str, body: dict[str, Any], now: float) -> None:
@@ -70,10 +70,10 @@ def set_default(session: Session, owner_type: str, body: dict[str, Any], now: fl
         raise InvalidArgument("quota must set requests_cpu, requests_memory or requests_gpu")
     current = active_default(session, owner_type)
     kept = {name: getattr(current, name) if current else "" for name in _FIELDS}
-    session.execute(update(DefaultQuota).where(DefaultQuota.owner_type == owner_type)
+    session.execute(update(DefaultQuota).where(col(DefaultQuota.owner_type) == owner_type)
                     .values(active=False))
-    session.add(DefaultQuota(owner_type=owner_type, active=True, created_at=now,
-                             **{**kept, **values}))
+    fields: dict[str, Any] = {**kept, **values}
+    session.add(DefaultQuota(owner_type=owner_type, active=True, created_at=now, **fields))
     session.flush()
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import String, and_, cast, func, literal, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import InvalidArgument
 from mockcml.kit.listing import Listing, Page, boolean, page, parse_filter, substring
@@ -71,10 +71,10 @@ def _pairs(subject: Subject):  # noqa: ANN202 - the select and its named columns
     gpu_quota = func.coalesce(acc.gpu_quota, cast(NodeLabel.default_quota, String))
     query = (
         select(table.id.label("subject_id"), table.username.label("subject_name"),
-               NodeLabel.id.label("accelerator_id"), gpu_quota.label("gpu_quota"),
-               NodeLabel.label_key, NodeLabel.label_value, owner.label("own"))
+               col(NodeLabel.id).label("accelerator_id"), gpu_quota.label("gpu_quota"),
+               col(NodeLabel.label_key), col(NodeLabel.label_value), owner.label("own"))
         .select_from(table).join(NodeLabel, literal(True))
-        .outerjoin(acc, and_(owner == table.id, acc.accelerator_id == NodeLabel.id))
+        .outerjoin(acc, and_(owner == table.id, acc.accelerator_id == col(NodeLabel.id)))
     )
     return query, table.id, NodeLabel.id
 
@@ -86,11 +86,11 @@ def _accelerator_listing(subject: Subject, sortable: bool) -> Listing:
     if sortable:  # AcceleratorBased{User,Team}Quota: the label's key and value, the quota
         model = "AcceleratorBasedUserQuota" if user else "AcceleratorBasedTeamQuota"
         filters |= {"gpu_quota": substring(query.selected_columns.gpu_quota),
-                    "accelerator_key": substring(NodeLabel.label_key),
-                    "accelerator_value": substring(NodeLabel.label_value)}
+                    "accelerator_key": substring(col(NodeLabel.label_key)),
+                    "accelerator_value": substring(col(NodeLabel.label_value))}
     else:  # {User,Team}AcceleratorQuota: the user's or team's name
         model = "UserAcceleratorQuota" if user else "TeamAcceleratorQuota"
-        filters["username" if user else "team_name"] = substring(subject.table.username)
+        filters["username" if user else "team_name"] = substring(col(subject.table.username))
     sorts = {subject.key: subject_id, "accelerator_id": label_id} if sortable else {}
     # One row per (subject, label): their pair is unique, as a tiebreak must be.
     order = ((subject.key, False), ("accelerator_id", False)) if sortable else ()

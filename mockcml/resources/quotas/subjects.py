@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import NotFound
 from mockcml.resources.quotas.tables import (
@@ -49,7 +49,7 @@ class Subject:
         for (owner, label), used in by_user.items():
             per_user.setdefault(owner, []).append((label, used))
         out: dict[tuple[int, int], Usage] = {}
-        members = session.execute(select(TeamMember.team_id, TeamMember.user_id)).all()
+        members = session.execute(select(col(TeamMember.team_id), col(TeamMember.user_id))).all()
         for team_id, user_id in members:
             for label, used in per_user.get(user_id, ()):
                 out.setdefault((team_id, label), Usage()).add(used.cpu, used.memory, used.gpu)

@@ -8,7 +8,7 @@ class DefaultQuota(SQLModel, table=True):
 
     __tablename__ = "default_quotas"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on insert
     owner_type: str = Field(index=True)  # user or team
     requests_cpu: str = ""
     requests_memory: str = ""

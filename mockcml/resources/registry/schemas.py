@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
+from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import timestamp
 from mockcml.resources.registry.service import status_at
 from mockcml.resources.registry.tables import RegisteredModel, RegisteredModelVersion
-from mockcml.resources.users.tables import User
 
 
-def model_details(model: RegisteredModel, owner: User, permission: str, count: int) -> dict:
+def model_details(model: RegisteredModel, owner: Actor, permission: str, count: int) -> dict:
     """RegisteredModelDetails: one entry of ListRegisteredModels."""
     return {
         "model_id": model.id,
@@ -29,7 +29,7 @@ def model_details(model: RegisteredModel, owner: User, permission: str, count: i
 
 
 def model_wire(
-    model: RegisteredModel, owner: User, permission: str, count: int, versions: list[dict],
+    model: RegisteredModel, owner: Actor, permission: str, count: int, versions: list[dict],
     next_page_token: str = "",
 ) -> dict:
     """RegisteredModel: the details plus one page of its versions."""
@@ -40,7 +40,7 @@ def model_wire(
     }
 
 
-def version_wire(version: RegisteredModelVersion, user: User, now: float) -> dict:
+def version_wire(version: RegisteredModelVersion, user: Actor, now: float) -> dict:
     tags = json.loads(version.tags)
     return {
         "model_id": version.model_id,

@@ -15,8 +15,9 @@ import json
 from typing import Any
 
 from sqlalchemy import delete, func, literal, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Actor
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Matcher, Page, page, substring
@@ -28,7 +29,8 @@ from mockcml.resources.users.service import get_user_by_id
 from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
 
-Model, Version = RegisteredModel, RegisteredModelVersion
+Model = RegisteredModel
+Version = RegisteredModelVersion
 VISIBILITIES = ("PRIVATE", "PUBLIC")
 REGISTERING, REGISTERED = "REGISTERING", "REGISTERED"
 # The version lifecycle: REGISTERING until its copy ends at registered_at.
@@ -48,15 +50,15 @@ def status_sql(now: float):  # noqa: ANN201 - a SQL expression
     return VERSION.status_sql(Version, now)
 
 
-def can_view(user: User, model: Model) -> bool:
+def can_view(user: Actor, model: Model) -> bool:
     return model.owner_id == user.id or user.is_admin or model.visibility == "PUBLIC"
 
 
-def can_change(user: User, model: Model) -> bool:
+def can_change(user: Actor, model: Model) -> bool:
     return model.owner_id == user.id or user.is_admin
 
 
-def permission_of(user: User, model: Model) -> str:
+def permission_of(user: Actor, model: Model) -> str:
     """RegisteredModel.permission, "Permission of the user requesting the model".
 
     [inferred] The vocabulary is not documented: owner for the owner, admin for a site
@@ -69,7 +71,7 @@ def permission_of(user: User, model: Model) -> str:
     return "read"
 
 
-def require_model(session: Session, user: User, model_id: str, change: bool = False) -> Model:
+def require_model(session: Session, user: Actor, model_id: str, change: bool = False) -> Model:
     """NOT_FOUND for a model the caller may not see, PERMISSION_DENIED for one it may
     see but not change."""
     model = session.get(Model, model_id)
@@ -96,23 +98,23 @@ def _version_number(value: Any):  # noqa: ANN202
     return Version.number == number
 
 
-_COUNT = (select(func.count()).where(Version.model_id == Model.id)
+_COUNT = (select(func.count()).where(col(Version.model_id) == col(Model.id))
           .correlate(Model).scalar_subquery())
 # The reference's sort keys for both registry listings are the job listing's keys
 # (kernel, script, ... are copied from it); keys a model or version has no field for
 # are accepted and sort as empty strings, like the job listing's "description".
 MODEL_LISTING = Listing(
     model="RegisteredModelDetails",
-    filters={"model_name": substring(Model.name), "creator_id": _equals(Creator.username),
-             "model_id": substring(Model.id),
+    filters={"model_name": substring(col(Model.name)), "creator_id": _equals(Creator.username),
+             "model_id": substring(col(Model.id)),
              **{k: substring(v) for k, v in user_keys("owner", Owner).items()}},
     sorts={
-        "created_at": Model.created_at, "updated_at": Model.updated_at,
-        **user_keys("creator", Creator), "description": Model.description,
-        "kernel": literal(""), "name": Model.name, "script": literal(""),
+        "created_at": col(Model.created_at), "updated_at": col(Model.updated_at),
+        **user_keys("creator", Creator), "description": col(Model.description),
+        "kernel": literal(""), "name": col(Model.name), "script": literal(""),
         "status": literal(""),
     },
-    tiebreak=Model.id,
+    tiebreak=col(Model.id),
     default_sort=(("created_at", False),),
 )
 
@@ -121,18 +123,18 @@ def version_listing(now: float) -> Listing:
     return Listing(
         model="RegisteredModelVersion",
         filters={"version_number": _version_number, "creator_id": _equals(Creator.username),
-                 "model_version_id": substring(Version.id),
+                 "model_version_id": substring(col(Version.id)),
                  "status": substring(status_sql(now)),
                  **{k: substring(v) for k, v in user_keys("user", Creator).items()}},
         sorts={
-            "created_at": Version.created_at, "updated_at": Version.updated_at,
-            **user_keys("creator", Creator), "description": Version.notes,
-            "kernel": literal(""), "name": Version.version_name, "script": literal(""),
+            "created_at": col(Version.created_at), "updated_at": col(Version.updated_at),
+            **user_keys("creator", Creator), "description": col(Version.notes),
+            "kernel": literal(""), "name": col(Version.version_name), "script": literal(""),
             "status": status_sql(now),
             # Not in the key list, but the reference's own example is sort=-versions.
-            "versions": Version.number,
+            "versions": col(Version.number),
         },
-        tiebreak=Version.id,
+        tiebreak=col(Version.id),
         default_sort=(("versions", False),),
     )
 
@@ -145,11 +147,11 @@ def _models():
     )
 
 
-def list_models(session: Session, user: User, params: dict[str, Any]) -> Page:
+def list_models(session: Session, user: Actor, params: dict[str, Any]) -> Page:
     """Rows of (model, owner, version count) the caller may see."""
     query = _models()
     if not user.is_admin:
-        query = query.where(or_(Model.owner_id == user.id, Model.visibility == "PUBLIC"))
+        query = query.where(or_(col(Model.owner_id) == user.id, col(Model.visibility) == "PUBLIC"))
     return page(session, query, MODEL_LISTING, params)
 
 
@@ -161,16 +163,16 @@ def model_row(session: Session, model: Model) -> tuple[Model, User, int]:
 def list_versions(session: Session, model: Model, params: dict[str, Any], now: float) -> Page:
     """Rows of (version, registering user)."""
     query = (
-        select(Version, Creator).join(Creator, Creator.id == Version.user_id)
-        .where(Version.model_id == model.id)
+        select(Version, Creator).join(Creator, col(Creator.id) == col(Version.user_id))
+        .where(col(Version.model_id) == model.id)
     )
     return page(session, query, version_listing(now), params)
 
 
 def get_version(session: Session, model: Model, version_id: str) -> tuple[Version, User]:
     row = session.execute(
-        select(Version, Creator).join(Creator, Creator.id == Version.user_id)
-        .where(Version.id == version_id, Version.model_id == model.id)
+        select(Version, Creator).join(Creator, col(Creator.id) == col(Version.user_id))
+        .where(col(Version.id) == version_id, col(Version.model_id) == model.id)
     ).first()
     if row is None:
         raise NotFound(f"version {version_id!r} of registered model {model.id!r} not found")
@@ -193,7 +195,7 @@ def parse_tags(tags: list[dict[str, Any]] | None) -> str:
                       separators=(",", ":"))
 
 
-def _model_for(session: Session, user: User, body: dict[str, Any], now: float) -> Model:
+def _model_for(session: Session, user: Actor, body: dict[str, Any], now: float) -> Model:
     """The model named in ``body``: an existing one the caller may change, or a new one.
 
     Description and visibility describe the model, so they apply when it is created;
@@ -218,7 +220,7 @@ def _model_for(session: Session, user: User, body: dict[str, Any], now: float) -
 
 
 def register(
-    session: Session, user: User, body: dict[str, Any], now: float, settings: Settings,
+    session: Session, user: Actor, body: dict[str, Any], now: float, settings: Settings,
     workspace_url: str,
 ) -> tuple[Model, Version]:
     """CreateRegisteredModel: a new version, numbered 1, 2, ... within its model.
@@ -274,7 +276,7 @@ def update_version(session: Session, version: Version, body: dict[str, Any], now
 
 def delete_model(session: Session, model: Model) -> None:
     """A model goes with all its versions."""
-    session.execute(delete(Version).where(Version.model_id == model.id))
+    session.execute(delete(Version).where(col(Version.model_id) == model.id))
     session.delete(model)
 
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import false, select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import InvalidArgument, NotFound
-from mockcml.kit.listing import Listing, Page, page
+from mockcml.kit.listing import Column, Listing, Page, page
 from mockcml.resources.resource_groups.tables import ResourceGroup
 
 _COMPARE = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge,
@@ -45,7 +45,7 @@ def _integer(text: str, key: str) -> int:
     return number
 
 
-def operator_filter(expr: ColumnElement, key: str, parse: Callable[[str, str], Any]):  # noqa: ANN201
+def operator_filter(expr: Column, key: str, parse: Callable[[str, str], Any]):  # noqa: ANN201
     """A matcher for ``op:value`` strings (or a bare value, meaning eq)."""
 
     def match(value: Any) -> ColumnElement[bool]:
@@ -65,7 +65,7 @@ def operator_filter(expr: ColumnElement, key: str, parse: Callable[[str, str], A
     return match
 
 
-def exact_id(expr: ColumnElement):  # noqa: ANN201
+def exact_id(expr: Column):  # noqa: ANN201
     """A matcher for an id filter: the same integer, whatever its spelling ("7", 7)."""
 
     def match(value: Any) -> ColumnElement[bool]:
@@ -81,12 +81,12 @@ def exact_id(expr: ColumnElement):  # noqa: ANN201
 
 RESOURCE_GROUP_LISTING = Listing(
     filters={
-        "gpu_count": operator_filter(ResourceGroup.gpu_count, "gpu_count", _integer),
-        "allow_jobs": operator_filter(ResourceGroup.allow_jobs, "allow_jobs", _boolean),
+        "gpu_count": operator_filter(col(ResourceGroup.gpu_count), "gpu_count", _integer),
+        "allow_jobs": operator_filter(col(ResourceGroup.allow_jobs), "allow_jobs", _boolean),
     },
-    sorts={"id": ResourceGroup.id, "name": ResourceGroup.name,
-           "instance_type": ResourceGroup.instance_type},
-    tiebreak=ResourceGroup.id,
+    sorts={"id": col(ResourceGroup.id), "name": col(ResourceGroup.name),
+           "instance_type": col(ResourceGroup.instance_type)},
+    tiebreak=col(ResourceGroup.id),
     # Every other field of the wire model filters on its column of the same name.
     model="ResourceGroup",
 )

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.forms import int_id, required_text
@@ -18,10 +18,10 @@ from mockcml.kit.listing import Listing, Page, page, substring
 from mockcml.resources.runtime_repos.tables import RuntimeRepo
 
 LISTING = Listing(
-    filters={"id": substring(RuntimeRepo.id), "name": substring(RuntimeRepo.name),
-             "url": substring(RuntimeRepo.url)},
-    sorts={"id": RuntimeRepo.id, "name": RuntimeRepo.name, "url": RuntimeRepo.url},
-    tiebreak=RuntimeRepo.id,
+    filters={"id": substring(col(RuntimeRepo.id)), "name": substring(col(RuntimeRepo.name)),
+             "url": substring(col(RuntimeRepo.url))},
+    sorts={"id": col(RuntimeRepo.id), "name": col(RuntimeRepo.name), "url": col(RuntimeRepo.url)},
+    tiebreak=col(RuntimeRepo.id),
     default_sort=(("id", False),),
     model="RuntimeRepo",
 )
@@ -44,7 +44,7 @@ def _url(value: str) -> str:
 
 def _unique(session: Session, field: str, value: str, keep: int | None = None) -> None:
     column = getattr(RuntimeRepo, field)
-    found = session.execute(select(RuntimeRepo.id).where(column == value)).scalar()
+    found = session.execute(select(col(RuntimeRepo.id)).where(column == value)).scalar()
     if found is not None and found != keep:
         raise AlreadyExists(f"a runtime repo with {field} {value!r} already exists")
 

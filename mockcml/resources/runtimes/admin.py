@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import InvalidArgument
 from mockcml.resources.docker_credentials.service import attach
@@ -81,8 +81,8 @@ def set_status(session: Session, body: dict[str, Any]) -> int:
     if not images:
         return 0
     result = session.execute(
-        update(Runtime).where(Runtime.image_identifier.in_(images)).values(status=status))
-    return result.rowcount or 0
+        update(Runtime).where(col(Runtime.image_identifier).in_(images)).values(status=status))
+    return result.rowcount or 0  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
 
 
 def set_credential(session: Session, body: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.kit.listing import Listing, Page, page, substring
 from mockcml.resources.runtimes.tables import Runtime
@@ -17,7 +17,7 @@ RUNTIME_LISTING = Listing(
     model="Runtime",
     filters={key: substring(getattr(Runtime, key)) for key in _KEYS},
     sorts={key: getattr(Runtime, key) for key in _KEYS},
-    tiebreak=Runtime.image_identifier,
+    tiebreak=col(Runtime.image_identifier),
     default_sort=(),
 )
 

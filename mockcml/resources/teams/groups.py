@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, NotFound
 from mockcml.resources.teams.service import group_cn, group_dn, permission, refresh_members
@@ -23,7 +23,7 @@ def _synced(team: Team) -> None:
 
 
 def list_groups(session: Session, team: Team) -> list[TeamGroup]:
-    query = select(TeamGroup).where(TeamGroup.team_id == team.id).order_by(TeamGroup.id)
+    query = select(TeamGroup).where(col(TeamGroup.team_id) == team.id).order_by(col(TeamGroup.id))
     return list(session.execute(query).scalars())
 
 
@@ -32,8 +32,8 @@ def add_group(session: Session, team: Team, grant: dict[str, Any] | None, now: f
     grant = grant or {}
     cn = group_cn(grant.get("cn"), "group_permission.cn")
     level = permission(grant.get("permission"), "group_permission.permission")
-    exists = session.execute(select(TeamGroup.id).where(
-        TeamGroup.team_id == team.id, TeamGroup.cn == cn)).first()
+    exists = session.execute(select(col(TeamGroup.id)).where(
+        col(TeamGroup.team_id) == team.id, col(TeamGroup.cn) == cn)).first()
     if exists is not None:
         raise AlreadyExists(f"team {team.username!r} already has group {cn!r}")
     session.add(TeamGroup(team_id=team.id, cn=cn, dn=group_dn(cn), permission=level,

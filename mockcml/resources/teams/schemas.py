@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.kit.siteadmin import int64_text
 from mockcml.kit.wire import timestamp
@@ -32,11 +32,12 @@ def _permissions(level: str, site_admin: bool) -> dict[str, bool]:
 
 def _members(session: Session, team: Team) -> list[Any]:
     """The team's members as plain rows (columns, not ORM objects: teams can be large)."""
-    query = (select(TeamMember.id, TeamMember.permission,
-                    TeamMember.inherit_permission_from_groups, TeamMember.created_at,
-                    TeamMember.updated_at, User.id.label("user_id"), User.username, User.name)
-             .join(User, User.id == TeamMember.user_id)
-             .where(TeamMember.team_id == team.id).order_by(User.username))
+    query: Any = (select(col(TeamMember.id), col(TeamMember.permission),
+                    col(TeamMember.inherit_permission_from_groups), col(TeamMember.created_at),
+                    col(TeamMember.updated_at), col(User.id).label("user_id"), col(User.username),
+                    col(User.name))
+             .join(User, col(User.id) == col(TeamMember.user_id))
+             .where(col(TeamMember.team_id) == team.id).order_by(col(User.username)))
     return list(session.execute(query))
 
 
@@ -88,9 +89,9 @@ def team_wire(session: Session, team: Team, caller: Any, now: float) -> dict:
 def synced_members_wire(session: Session, team: Team) -> list[dict]:
     """OrganizationMembersWithGroupNames: each member and the team groups they are in."""
     names: dict[int, list[str]] = {}
-    query = (select(DirectoryMember.user_id, TeamGroup.cn)
-             .join(TeamGroup, TeamGroup.cn == DirectoryMember.cn)
-             .where(TeamGroup.team_id == team.id).order_by(TeamGroup.cn))
+    query = (select(col(DirectoryMember.user_id), col(TeamGroup.cn))
+             .join(TeamGroup, col(TeamGroup.cn) == col(DirectoryMember.cn))
+             .where(col(TeamGroup.team_id) == team.id).order_by(col(TeamGroup.cn)))
     for user_id, cn in session.execute(query):
         names.setdefault(user_id, []).append(cn)
     return [

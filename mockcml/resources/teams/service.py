@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.resources.teams.tables import DirectoryMember, Team, TeamGroup, TeamMember
@@ -49,7 +49,7 @@ def group_dn(cn: str) -> str:
 
 
 def get_team(session: Session, name: str) -> Team:
-    team = session.execute(select(Team).where(Team.username == name)).scalar_one_or_none()
+    team = session.execute(select(Team).where(col(Team.username) == name)).scalar_one_or_none()
     if team is None:
         raise NotFound(f"team {name!r} not found")
     return team
@@ -63,7 +63,7 @@ def _new_team(session: Session, body: dict[str, Any], now: float, synced: bool) 
     kind = body.get("type") or "organization"
     if kind not in TEAM_TYPES:
         raise InvalidArgument(f"type: {kind!r} is not one of {list(TEAM_TYPES)}")
-    taken = session.execute(select(Team.id).where(Team.username == name)).first()
+    taken = session.execute(select(col(Team.id)).where(col(Team.username) == name)).first()
     if taken is not None or get_user(session, name) is not None:
         raise AlreadyExists(f"the name {name!r} is already taken by a user or a team")
     team = Team(username=name, name=name, bio=body.get("bio") or "", type=kind, synced=synced,
@@ -119,13 +119,13 @@ def refresh_members(session: Session, team: Team, now: float) -> None:
     if not team.synced:
         return
     wanted: dict[int, str] = {}
-    query = (select(DirectoryMember.user_id, TeamGroup.permission)
-             .join(TeamGroup, TeamGroup.cn == DirectoryMember.cn)
-             .where(TeamGroup.team_id == team.id))
+    query = (select(col(DirectoryMember.user_id), col(TeamGroup.permission))
+             .join(TeamGroup, col(TeamGroup.cn) == col(DirectoryMember.cn))
+             .where(col(TeamGroup.team_id) == team.id))
     for user_id, grant in session.execute(query):
         if user_id not in wanted or _rank(grant) > _rank(wanted[user_id]):
             wanted[user_id] = grant
-    members = session.execute(select(TeamMember).where(TeamMember.team_id == team.id))
+    members = session.execute(select(TeamMember).where(col(TeamMember.team_id) == team.id))
     for member in members.scalars():
         grant = wanted.pop(member.user_id, None)
         if grant is None:
@@ -145,7 +145,7 @@ def set_member_permission(session: Session, team: Team, user_id: int, body: dict
                           now: float) -> None:
     grant = permission(body.get("permission"), default=None)
     member = session.execute(select(TeamMember).where(
-        TeamMember.team_id == team.id, TeamMember.user_id == user_id)).scalar_one_or_none()
+        col(TeamMember.team_id) == team.id, col(TeamMember.user_id) == user_id)).scalar_one_or_none()
     if member is None:
         raise NotFound(f"user {user_id} is not a member of team {team.username!r}")
     member.permission, member.inherit_permission_from_groups = grant, False

@@ -15,7 +15,7 @@ and the log lines are the mock's own.
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mockcml.core.errors import NotFound
 from mockcml.kit.ids import new_id
@@ -39,10 +39,10 @@ def status_at(sync: TeamSync, now: float) -> str:
 def start_syncs(session: Session, synced_by: str, now: float, scale: float) -> list[TeamSync]:
     """Start a users sync and a teams sync (in that order), counting what they will sync."""
     teams = session.execute(select(func.count()).select_from(Team)
-                            .where(Team.synced.is_(True))).scalar_one()
+                            .where(col(Team.synced).is_(True))).scalar_one()
     users = session.execute(
         select(func.count(func.distinct(DirectoryMember.user_id)))
-        .join(TeamGroup, TeamGroup.cn == DirectoryMember.cn)).scalar_one()
+        .join(TeamGroup, col(TeamGroup.cn) == col(DirectoryMember.cn))).scalar_one()
     made = []
     # The teams sync starts a microsecond later, so LatestSyncStatus reports it.
     for offset, kind in enumerate((USERS, TEAMS)):
@@ -65,14 +65,14 @@ def find_sync(session: Session, kind: str | None, request_id: str | None) -> Tea
     """The sync named by ``request_id`` (404 if none of this kind), else the latest one."""
     query = select(TeamSync)
     if kind:
-        query = query.where(TeamSync.sync_type == kind)
+        query = query.where(col(TeamSync.sync_type) == kind)
     if request_id:
-        sync = session.execute(query.where(TeamSync.id == request_id)).scalar_one_or_none()
+        sync = session.execute(query.where(col(TeamSync.id) == request_id)).scalar_one_or_none()
         if sync is None:
             raise NotFound(f"no {(kind or '').lower() + ' ' if kind else ''}sync with "
                            f"request_id {request_id!r}")
         return sync
-    latest = query.order_by(TeamSync.created_at.desc(), TeamSync.id.desc()).limit(1)
+    latest = query.order_by(col(TeamSync.created_at).desc(), col(TeamSync.id).desc()).limit(1)
     return session.execute(latest).scalar_one_or_none()
 
 
@@ -120,6 +120,6 @@ def sync_wire(sync: TeamSync | None, now: float) -> dict:
 
 def last_team_sync_at(session: Session, now: float) -> float | None:
     """When the latest finished teams sync ended (a synced team's last_synced_at)."""
-    query = (select(func.max(TeamSync.finished_at))
-             .where(TeamSync.sync_type == TEAMS, TeamSync.finished_at <= now))
+    query = (select(func.max(col(TeamSync.finished_at)))
+             .where(col(TeamSync.sync_type) == TEAMS, col(TeamSync.finished_at) <= now))
     return session.execute(query).scalar_one_or_none()

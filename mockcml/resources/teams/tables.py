@@ -7,7 +7,7 @@ from sqlmodel import Field, SQLModel
 class Team(SQLModel, table=True):
     __tablename__ = "teams"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on insert
     # Teams and users share one namespace of names (a team is addressed as /<name>).
     username: str = Field(unique=True, index=True)
     name: str = ""
@@ -24,7 +24,7 @@ class TeamMember(SQLModel, table=True):
     __tablename__ = "team_members"
     __table_args__ = (UniqueConstraint("team_id", "user_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on insert
     team_id: int = Field(foreign_key="teams.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     permission: str = "read"
@@ -40,7 +40,7 @@ class TeamGroup(SQLModel, table=True):
     __tablename__ = "team_groups"
     __table_args__ = (UniqueConstraint("team_id", "cn"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on insert
     team_id: int = Field(foreign_key="teams.id", index=True, ondelete="CASCADE")
     cn: str
     dn: str = ""

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from mockcml.core.actors import Actor
 from mockcml.core.errors import InvalidArgument, NotFound, PermissionDenied
 from mockcml.kit.wire import parse_timestamp, timestamp
 from mockcml.resources.users.service import AUDIENCES, add_key, get_user, new_key_secret
@@ -20,7 +21,7 @@ from mockcml.resources.users.tables import ApiKey, User
 DEFAULT_AUDIENCES = ("API",)
 
 
-def key_owner(session: Session, caller: User, username: str) -> User:
+def key_owner(session: Session, caller: Actor, username: str) -> User:
     """The user whose keys ``caller`` addresses: themself, or anyone for a site admin.
 
     An unknown username is NOT_FOUND for every caller; someone else's keys are
@@ -79,8 +80,8 @@ def create_key(
 def list_keys(session: Session, owner: User) -> list[ApiKey]:
     """Every stored key of ``owner`` (expired ones too: they are still in the database)."""
     query = (
-        select(ApiKey).where(ApiKey.user_id == owner.id)
-        .order_by(ApiKey.created_at, ApiKey.key_id)
+        select(ApiKey).where(col(ApiKey.user_id) == owner.id)
+        .order_by(col(ApiKey.created_at), col(ApiKey.key_id))
     )
     return list(session.execute(query).scalars())
 
@@ -95,4 +96,4 @@ def delete_key(session: Session, owner: User, key_id: str) -> None:
 
 def delete_keys(session: Session, owner: User) -> None:
     """Delete every key of ``owner``; with none left, that user cannot call the API."""
-    session.execute(delete(ApiKey).where(ApiKey.user_id == owner.id))
+    session.execute(delete(ApiKey).where(col(ApiKey.user_id) == owner.id))

@@ -6,6 +6,7 @@ import secrets
 
 from sqlmodel import Session, select
 
+from mockcml.core.auth import CallerKey
 from mockcml.resources.users.tables import ApiKey, User, key_row, user_row
 
 AUDIENCES = ("API", "Application")
@@ -51,7 +52,7 @@ def ensure_default_admin(session: Session, username: str, secret: str, now: floa
     return user
 
 
-def key_audiences(key: ApiKey) -> list[str]:
+def key_audiences(key: ApiKey | CallerKey) -> list[str]:
     return [a for a in key.audiences.split(",") if a]
 
 

@@ -13,7 +13,8 @@ from mockcml.core.auth import digest
 class User(SQLModel, table=True):
     __tablename__ = "users"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # Set by the database on insert; typed as always there, which it is for every row read.
+    id: int = Field(default=None, primary_key=True)
     username: str = Field(unique=True, index=True)
     name: str = ""
     email: str = ""

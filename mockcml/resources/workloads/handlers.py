@@ -42,7 +42,7 @@ def get_time_series(call: Call) -> dict:
 def list_workload_executions(call: Call) -> dict:
     require_site_admin(call.user, "listing workload executions")
     result = service.list_executions(call.session, call.query, call.now)
-    workloads = {}
+    workloads: dict[str, dict] = {}
     for row in result.rows:
         workloads.setdefault(row.workload_crn, workload_wire(row))
     return {"workloads": list(workloads.values()),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, case, exists, func, literal, null, select, union_all
 from sqlalchemy.sql import Subquery
+from sqlmodel import col
 
 from mockcml.resources.applications import lifecycle as app_lc
 from mockcml.resources.applications.tables import Application
@@ -45,22 +46,22 @@ def _jobs(now: float):  # noqa: ANN202
     status = func.lower(func.substr(JOB_RUN.status_sql(JobRun, now), len("ENGINE_") + 1))
     return (
         select(
-            (literal(JOB + ":") + JobRun.id).label("uid"), JobRun.id.label("id"),
-            literal(JOB).label("workload_type"), JobRun.job_id.label("workload_id"),
-            Job.name.label("name"), Job.created_at.label("workload_created_at"),
-            JobRun.creator_id.label("creator_id"), User.username.label("creator"),
-            User.name.label("creator_name"), Project.id.label("project_id"),
-            Project.name.label("project_name"), Project.slug.label("project_slug"),
-            JobRun.cpu.label("cpu"), JobRun.memory.label("memory"),
-            JobRun.nvidia_gpu.label("nvidia_gpu"), literal(1).label("replicas"),
-            JobRun.created_at.label("started_at"),
+            (literal(JOB + ":") + col(JobRun.id)).label("uid"), col(JobRun.id).label("id"),
+            literal(JOB).label("workload_type"), col(JobRun.job_id).label("workload_id"),
+            col(Job.name).label("name"), col(Job.created_at).label("workload_created_at"),
+            col(JobRun.creator_id).label("creator_id"), col(User.username).label("creator"),
+            col(User.name).label("creator_name"), col(Project.id).label("project_id"),
+            col(Project.name).label("project_name"), col(Project.slug).label("project_slug"),
+            col(JobRun.cpu).label("cpu"), col(JobRun.memory).label("memory"),
+            col(JobRun.nvidia_gpu).label("nvidia_gpu"), literal(1).label("replicas"),
+            col(JobRun.created_at).label("started_at"),
             _ended(JobRun.finished_at, now).label("ended_at"), status.label("status"),
-            JobRun.runtime_identifier.label("runtime_identifier"),
-            JobRun.message.label("message"),
+            col(JobRun.runtime_identifier).label("runtime_identifier"),
+            col(JobRun.message).label("message"),
         )
-        .join(Job, Job.id == JobRun.job_id)
-        .join(Project, Project.id == JobRun.project_id)
-        .join(User, User.id == JobRun.creator_id)
+        .join(Job, col(Job.id) == col(JobRun.job_id))
+        .join(Project, col(Project.id) == col(JobRun.project_id))
+        .join(User, col(User.id) == col(JobRun.creator_id))
     )
 
 
@@ -70,21 +71,21 @@ def _applications(now: float):  # noqa: ANN202
     return (
         select(
             (literal(APPLICATION + ":") + Application.id).label("uid"),
-            Application.id.label("id"), literal(APPLICATION).label("workload_type"),
-            Application.id.label("workload_id"), Application.name.label("name"),
-            Application.created_at.label("workload_created_at"),
-            Application.creator_id.label("creator_id"), User.username.label("creator"),
-            User.name.label("creator_name"), Project.id.label("project_id"),
-            Project.name.label("project_name"), Project.slug.label("project_slug"),
-            Application.cpu.label("cpu"), Application.memory.label("memory"),
-            Application.nvidia_gpu.label("nvidia_gpu"), literal(1).label("replicas"),
-            Application.starting_at.label("started_at"),
+            col(Application.id).label("id"), literal(APPLICATION).label("workload_type"),
+            col(Application.id).label("workload_id"), col(Application.name).label("name"),
+            col(Application.created_at).label("workload_created_at"),
+            col(Application.creator_id).label("creator_id"), col(User.username).label("creator"),
+            col(User.name).label("creator_name"), col(Project.id).label("project_id"),
+            col(Project.name).label("project_name"), col(Project.slug).label("project_slug"),
+            col(Application.cpu).label("cpu"), col(Application.memory).label("memory"),
+            col(Application.nvidia_gpu).label("nvidia_gpu"), literal(1).label("replicas"),
+            col(Application.starting_at).label("started_at"),
             _ended(Application.stopped_at, now).label("ended_at"), status.label("status"),
-            Application.runtime_identifier.label("runtime_identifier"),
+            col(Application.runtime_identifier).label("runtime_identifier"),
             literal("").label("message"),
         )
-        .join(Project, Project.id == Application.project_id)
-        .join(User, User.id == Application.creator_id)
+        .join(Project, col(Project.id) == col(Application.project_id))
+        .join(User, col(User.id) == col(Application.creator_id))
     )
 
 
@@ -92,35 +93,35 @@ def _deployments(now: float):  # noqa: ANN202
     raw = dep_lc.DEPLOYMENT.status_sql(ModelDeployment, now)
     status = case(*((raw == key, literal(value)) for key, value in _DEPLOYMENT_STATUS.items()),
                   else_=literal("unknown"))
-    failed = and_(ModelDeployment.final_status == dep_lc.FAILED,
-                  ModelDeployment.finished_at <= now)
-    ended = case((ModelDeployment.stopped_at <= now, ModelDeployment.stopped_at),
-                 (failed, ModelDeployment.finished_at), else_=null())
+    failed = and_(col(ModelDeployment.final_status) == dep_lc.FAILED,
+                  col(ModelDeployment.finished_at) <= now)
+    ended = case((col(ModelDeployment.stopped_at) <= now, col(ModelDeployment.stopped_at)),
+                 (failed, col(ModelDeployment.finished_at)), else_=null())
     return (
         select(
             (literal(MODEL + ":") + ModelDeployment.id).label("uid"),
-            ModelDeployment.id.label("id"), literal(MODEL).label("workload_type"),
-            ModelDeployment.id.label("workload_id"), Model.name.label("name"),
-            ModelDeployment.created_at.label("workload_created_at"),
-            ModelDeployment.deployer_id.label("creator_id"), User.username.label("creator"),
-            User.name.label("creator_name"), Project.id.label("project_id"),
-            Project.name.label("project_name"), Project.slug.label("project_slug"),
-            (ModelDeployment.cpu * ModelDeployment.replicas).label("cpu"),
-            (ModelDeployment.memory * ModelDeployment.replicas).label("memory"),
-            (ModelDeployment.nvidia_gpu * ModelDeployment.replicas).label("nvidia_gpu"),
-            ModelDeployment.replicas.label("replicas"),
-            ModelDeployment.created_at.label("started_at"), ended.label("ended_at"),
+            col(ModelDeployment.id).label("id"), literal(MODEL).label("workload_type"),
+            col(ModelDeployment.id).label("workload_id"), col(Model.name).label("name"),
+            col(ModelDeployment.created_at).label("workload_created_at"),
+            col(ModelDeployment.deployer_id).label("creator_id"), col(User.username).label("creator"),
+            col(User.name).label("creator_name"), col(Project.id).label("project_id"),
+            col(Project.name).label("project_name"), col(Project.slug).label("project_slug"),
+            (ModelDeployment.cpu * col(ModelDeployment.replicas)).label("cpu"),
+            (ModelDeployment.memory * col(ModelDeployment.replicas)).label("memory"),
+            (ModelDeployment.nvidia_gpu * col(ModelDeployment.replicas)).label("nvidia_gpu"),
+            col(ModelDeployment.replicas).label("replicas"),
+            col(ModelDeployment.created_at).label("started_at"), ended.label("ended_at"),
             status.label("status"), literal("").label("runtime_identifier"),
             literal("").label("message"),
         )
-        .join(Model, Model.id == ModelDeployment.model_id)
-        .join(Project, Project.id == ModelDeployment.project_id)
-        .join(User, User.id == ModelDeployment.deployer_id)
+        .join(Model, col(Model.id) == col(ModelDeployment.model_id))
+        .join(Project, col(Project.id) == col(ModelDeployment.project_id))
+        .join(User, col(User.id) == col(ModelDeployment.deployer_id))
     )
 
 
 def executions(now: float) -> Subquery:
     """Every execution that has begun by ``now`` and was not archived."""
     union = union_all(_jobs(now), _applications(now), _deployments(now)).subquery("all_w")
-    archived = exists().where(ArchivedWorkload.uid == union.c.uid)
+    archived = exists().where(col(ArchivedWorkload.uid) == union.c.uid)
     return select(union).where(union.c.started_at <= now, ~archived).subquery("workloads")

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from mockcml.core.errors import InvalidArgument
+from mockcml.kit.listing import Column
 from mockcml.kit.wire import parse_timestamp
 
 
@@ -52,13 +53,14 @@ def windows(raw: str | None, keys: tuple[str, ...]) -> dict[str, Window]:
             if text is not None and not isinstance(text, str):
                 raise InvalidArgument(f"{name}: {key}.{side} must be an RFC 3339 string")
             bounds.append(parse_timestamp(text, f"{name}.{key}.{side}") if text else None)
-        if None not in bounds and bounds[1] < bounds[0]:
+        start, end = bounds
+        if start is not None and end is not None and end < start:
             raise InvalidArgument(f"{name}: {key} ends before it starts")
         out[key] = Window(*bounds)
     return out
 
 
-def overlaps(window: Window, started: ColumnElement, ended: ColumnElement,
+def overlaps(window: Window, started: Column, ended: Column,
              now: float) -> list[ColumnElement[bool]]:
     """Rows that were running at some moment of the window (NULL ``ended``: still running)."""
     conditions = []
@@ -69,7 +71,7 @@ def overlaps(window: Window, started: ColumnElement, ended: ColumnElement,
     return conditions
 
 
-def within(window: Window, column: ColumnElement) -> list[ColumnElement[bool]]:
+def within(window: Window, column: Column) -> list[ColumnElement[bool]]:
     conditions = []
     if window.start is not None:
         conditions.append(column >= window.start)
@@ -78,7 +80,7 @@ def within(window: Window, column: ColumnElement) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def multi_column(raw: str | None, columns: dict[str, list[ColumnElement]]
+def multi_column(raw: str | None, columns: dict[str, list[Column]]
                  ) -> list[ColumnElement[bool]]:
     name = "multi_column_search_filter"
     conditions = []
