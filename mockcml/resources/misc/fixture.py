@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcml.core.errors import ApiError
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Refs, Section, Seeding
 from mockcml.resources.misc import addon_admin, addons, site
@@ -61,11 +60,12 @@ def _addon_check(entries: list[dict[str, Any]]):  # noqa: ANN202
                 yield entry, "component", (f"{entry['identifier']!r} is the workspace's own: "
                                            "give only its status")
             continue
-        try:
-            addon_admin._description(entry, "runtime add-on")
-        except ApiError as error:
-            missing = [n for n in ("component", "display_name") if not entry.get(n)]
-            yield entry, missing[0] if missing else "identifier", error.message
+        if not addon_admin._IDENTIFIER.match(entry["identifier"]):
+            yield entry, "identifier", (f"{entry['identifier']!r} is not an add-on identifier "
+                                        "(lower-case letters, digits, '.', '_', '-')")
+        for name in ("component", "display_name"):
+            if not (entry.get(name) or "").strip():
+                yield entry, "identifier", f"a new add-on needs a {name}"
 
 
 def _addon_seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:

@@ -52,7 +52,7 @@ def _amounts(entry: dict[str, Any]):  # noqa: ANN202
             try:
                 quantity(entry[name], name, whole=name == "gpu")
             except ApiError as error:
-                yield entry, name, error.message
+                yield entry, name, error.message.removeprefix(f"{name}: ")
 
 
 def _check_defaults(entries: list[dict[str, Any]]) -> list:
@@ -80,7 +80,8 @@ def _subject_refs(name: str):  # noqa: ANN202
                     yield entry, "accelerators", f"label {item['label_id']} is named twice"
                 seen.add(item["label_id"])
                 try:
-                    quantity(item["gpu_quota"], "gpu_quota", whole=True)
+                    quantity(item["gpu_quota"], f"label {item['label_id']}: gpu_quota",
+                             whole=True)
                 except ApiError as error:
                     yield entry, "accelerators", error.message
     return refs
