@@ -14,6 +14,7 @@ import tarfile
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -102,6 +103,14 @@ def _tarball() -> bytes:
         info.size = len(data)
         archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+def _advance(url: str, by: str) -> None:
+    request = urllib.request.Request(f"{url}/_mock/clock/advance", method="POST",
+                                     data=json.dumps({"by": by}).encode(),
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
 
 
 def _file(directory: Path, name: str, data: bytes) -> str:
@@ -280,7 +289,7 @@ def test_every_method_answers_with_data(url: str) -> None:
     call("delete_experiment_run", project, new_experiment, new_run)
     call("delete_experiment", project, new_experiment)
     call("upload_file", project, file=_file(work, "gone.txt", b"x"), _preload_content=False)
-    call("delete_project_file", project, "gone.txt")
+    call("delete_project_file", project, "file")  # the multipart field name is the path
     call("create_registered_model", {"project_id": churn, "experiment_id": experiment,
                                      "run_id": exp_run, "model_name": "walk-registered",
                                      "model_path": "model"})
@@ -289,7 +298,8 @@ def test_every_method_answers_with_data(url: str) -> None:
     call("delete_registered_model_version", walk_registered["model_id"],
          walk_version["model_version_id"])
     call("delete_registered_model", walk_registered["model_id"])
-    call("create_amp", {"project_id": project, "git_url": "https://github.com/example/amp"})
+    call("create_amp", {"create_project_request": {
+        "name": "walk-amp", "template": "git", "git_url": "https://github.com/example/amp"}})
     call("delete_project", project)
 
     key = call("create_v2_key", {"comments": "walk"}, "admin")
@@ -312,7 +322,7 @@ def test_every_method_answers_with_data(url: str) -> None:
     label_id = profile["accelerator_node_label"]["id"]
     call("update_accelerator_node_label_gpu_profile", {"id": label_id, "cpu": 4}, "2")
     call("delete_accelerator_node_label_gpu_profile", "2", id=label_id)
-    cpu = call("create_cpu_profile", {"cpu": 2, "memory": 4})
+    cpu = call("create_cpu_profile", {"cpu": 2, "memory": 4})["cpu_profile"]
     call("update_cpu_profile", {"id": cpu["id"], "cpu": 3, "memory": 4}, cpu["id"])
     call("delete_cpu_profile", cpu["id"])
 
@@ -334,8 +344,8 @@ def test_every_method_answers_with_data(url: str) -> None:
     call("update_copilot_embedding_model", {"id": embed["id"], "enabled": False}, embed["id"])
     call("delete_copilot_embedding_model", embed["id"])
 
-    call("register_custom_runtime", {"image_identifier": "registry.example.com/walk:1"})
-    call("validate_custom_runtime", image_identifier="registry.example.com/walk:2")
+    call("register_custom_runtime", {"url": "registry.example.com/walk:1"})
+    call("validate_custom_runtime", url="registry.example.com/walk:2")
     addons = json.dumps({"runtime_addons": [{"identifier": "walk-addon", "component": "Spark",
                                              "display_name": "Walk"}]}).encode()
     call("load_runtime_addons_upload", file=_file(work, "addons.json", addons))
@@ -343,9 +353,12 @@ def test_every_method_answers_with_data(url: str) -> None:
          _file(work, "meta.json", json.dumps({"identifier": "walk-custom", "component": "Spark",
                                               "display_name": "Walk custom"}).encode()),
          _file(work, "custom.tar.gz", _tarball()))
-    bundle = call("generate_diag_bundle", {})
-    request_id = bundle["request_id"]
+    call("generate_diag_bundle", {})
+    # The bundle's id comes back in a header (as CML's gateway sends it).
+    _, _, headers = api.generate_diag_bundle_with_http_info({})
+    request_id = headers["Grpc-Metadata-Request-Id"]
     call("get_diag_bundle_status", request_id)
+    _advance(url, "1h")  # the bundle is collected in mock time
     call("download_diagnostics_bundle", request_id, _preload_content=False)
 
     methods = {name for name in dir(api) if not name.startswith("_")
