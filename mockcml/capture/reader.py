@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote
 
+from mockcml.capture.admin import read_admin
 from mockcml.capture.client import SourceError
 
 # Stop probing user ids after this many ids in a row that do not exist.
@@ -40,6 +41,8 @@ class Workspace:
     runtimes: list[dict[str, Any]] = field(default_factory=list)
     projects: list[dict[str, Any]] = field(default_factory=list)
     registry: list[dict[str, Any]] = field(default_factory=list)
+    # Site administration, already in the form of fixture sections (capture/admin.py).
+    admin: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -77,6 +80,11 @@ class Reader:
             ws.projects.append(self._project(ws, project))
         self.progress("model registry")
         self._registry(ws)
+        self.progress("site administration")
+        ws.admin = read_admin(self.source, lambda what, func, default: self._try(
+            ws, what, func, default))
+        for name, items in ws.admin.items():
+            ws.count(name.replace("_", " "), len(items))
         self.progress("users")
         ws.users = self._users(ws)
         return ws

@@ -97,6 +97,7 @@ class Converter(Workloads):
         registry = [self._registered(m) for m in ws.registry]
         if registry:
             out["registry"] = registry
+        out.update(ws.admin)
         return {k: v for k, v in out.items() if v not in ([], None)}
 
     def _users(self) -> list[dict[str, Any]]:

@@ -1,0 +1,35 @@
+"""The ``spark_defaults`` section: the workspace's Spark defaults per pushdown mode, written
+by SetWorkspaceSparkDefault's service (one ``spark.<key> <value>`` a line)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockcml.core.errors import ApiError
+from mockcml.fixtures import kinds as k
+from mockcml.fixtures.sections import Section, Seeding
+from mockcml.resources.spark import service
+
+SPARK_DEFAULT = k.Record("SparkDefault", "The workspace's Spark defaults of one mode.", (
+    k.Field("is_pushdown", k.Boolean(), "Pushdown (true) or not (false).", required=True),
+    k.Field("value", k.Text(), "spark-defaults.conf text: 'spark.<key> <value>' a line.",
+            required=True),
+), key=("is_pushdown",))
+
+
+def _check(entries: list[dict[str, Any]]):  # noqa: ANN202
+    for entry in entries:
+        try:
+            service._text(entry.get("value") or "")
+        except ApiError as error:
+            yield entry, "value", error.message
+
+
+def _seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
+    for entry in entries:
+        service.write(seeding.session, {"is_pushdown": "true" if entry["is_pushdown"] else "false",
+                                        "workspace_spark_default": entry["value"]}, seeding.now)
+
+
+SECTION = Section("spark_defaults", SPARK_DEFAULT, "Workspace Spark defaults.",
+                  "spark default", check=_check, seed=_seed)

@@ -1,0 +1,88 @@
+"""Teams in fixture files: the ``directory_groups`` section (who is in each identity-provider
+group, the source of synced teams) and the checks and seeding of the scenario's ``teams``.
+
+Teams are written through ``seed.py``, the same service functions CreateTeam and
+CreateSyncedTeam use, after the directory groups, so a synced team starts with the members
+its groups give it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockcml.core.errors import ApiError
+from mockcml.fixtures import kinds as k
+from mockcml.fixtures.sections import Refs, Section, Seeding
+from mockcml.resources.teams import service
+from mockcml.resources.teams.seed import seed_directory_group, seed_team
+
+DIRECTORY_GROUP = k.Record("DirectoryGroup", "An identity-provider group and its members: "
+                           "what a synced team's groups resolve to.", (
+    k.Field("cn", k.Text(nonempty=True), "The group's common name.", required=True),
+    k.Field("members", k.ListOf(k.Ref("user")), "Usernames in the group."),
+), key=("cn",), extend=("members",))
+
+
+def _error(call: Any, *args: Any) -> str | None:
+    try:
+        call(*args)
+    except ApiError as error:
+        return error.message if hasattr(error, "message") else str(error)
+    return None
+
+
+def team_findings(teams: list[dict[str, Any]], refs: Refs):  # noqa: ANN201
+    """What is wrong with the scenario's teams beyond their shape: names, permissions,
+    groups (members are checked, with their positions, by the validator)."""
+    for team in teams:
+        if not service._NAME.fullmatch(team["name"]):
+            yield team, "name", (f"{team['name']!r} is not a team name (letters, digits, "
+                                 ". _ -, up to 64)")
+        members = set(team.get("members") or ())
+        for user, grant in (team.get("permissions") or {}).items():
+            if user not in members:
+                yield team, "permissions", f"{user!r} is not a member of the team"
+            elif grant not in service.PERMISSIONS:
+                yield team, "permissions", (f"{user}: {grant!r} is not one of "
+                                            f"{list(service.PERMISSIONS)}")
+        groups = team.get("groups") or {}
+        if groups and members:
+            yield team, "members", ("a synced team takes its members from its groups: list "
+                                    "members only on a team without groups")
+        known = {g["cn"] for g in refs.sections.get("directory_groups", ())}
+        for cn, grant in groups.items():
+            problem = _error(service.group_cn, cn)
+            if problem is None and grant not in service.PERMISSIONS:
+                problem = f"{cn}: {grant!r} is not one of {list(service.PERMISSIONS)}"
+            if problem is None and cn not in known:
+                problem = f"no directory group {cn!r} (declare it under directory_groups)"
+            if problem is not None:
+                yield team, "groups", problem
+
+
+def _refs(entries: list[dict[str, Any]], refs: Refs):  # noqa: ANN202
+    for group in entries:
+        problem = _error(service.group_cn, group["cn"])
+        if problem is not None:
+            yield group, "cn", problem
+        for name in group.get("members") or ():
+            if name not in refs.usernames:
+                yield group, "members", f"no user named {name!r}"
+
+
+def _seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
+    for group in entries:
+        seed_directory_group(seeding.session, group["cn"],
+                             [seeding.user(name) for name in group.get("members") or ()])
+    for team in getattr(seeding.scenario, "teams", ()):
+        grants = team.get("permissions") or {}
+        members = {seeding.user(name): grants.get(name, "read")
+                   for name in team.get("members") or ()}
+        seed_team(seeding.session, team["name"], bio=team.get("description") or "",
+                  members=members, groups=dict(team.get("groups") or {}) or None,
+                  now=seeding.now)
+
+
+SECTION = Section("directory_groups", DIRECTORY_GROUP, "Identity-provider groups and their "
+                  "members (the source of synced teams).", "directory group",
+                  refs=_refs, seed=_seed)
