@@ -8,6 +8,7 @@ from typing import Any
 
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Refs, Section, Seeding
+from mockcml.kit.sql import table_of
 from mockcml.resources.accelerators.tables import NodeLabel
 
 NODE_LABEL = k.Record("AcceleratorNodeLabel", "A node label of GPU nodes and its limits.", (
@@ -51,7 +52,7 @@ def _refs(entries: list[dict[str, Any]], refs: Refs):  # noqa: ANN202
 
 
 def _seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
-    columns = set(NodeLabel.__table__.columns.keys())
+    columns = set(table_of(NodeLabel).columns.keys())
     for entry in entries:
         seeding.session.add(NodeLabel(**{n: v for n, v in entry.items() if n in columns},
                                       created_at=seeding.now, updated_at=seeding.now))

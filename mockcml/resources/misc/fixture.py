@@ -13,6 +13,7 @@ from typing import Any
 
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Refs, Section, Seeding
+from mockcml.kit.sql import table_of
 from mockcml.resources.misc import addon_admin, addons, site
 from mockcml.resources.misc.tables import MachineUser, MlServingApp
 
@@ -97,7 +98,7 @@ def _app_seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
     from mockcml.fixtures.timeline import at
 
     for entry in entries:
-        row = {n: v for n, v in entry.items() if n in MlServingApp.__table__.columns}
+        row = {n: v for n, v in entry.items() if n in table_of(MlServingApp).columns}
         row["creation_date"] = (at(entry["creation_date"], seeding.now)
                                 if "creation_date" in entry else seeding.now)
         seeding.session.add(MlServingApp(**row))

@@ -7,6 +7,7 @@ from typing import Any
 
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Section
+from mockcml.kit.sql import table_of
 from mockcml.resources.resource_groups.service import ALLOW_FLAGS
 from mockcml.resources.resource_groups.tables import ResourceGroup
 
@@ -36,9 +37,9 @@ def _check(entries: list[dict[str, Any]]):  # noqa: ANN202
 
 
 def _rows(entries: list[dict[str, Any]]):  # noqa: ANN202
-    columns = set(ResourceGroup.__table__.columns.keys())
+    columns = set(table_of(ResourceGroup).columns.keys())
     for entry in entries:
-        yield ResourceGroup.__table__, {n: v for n, v in entry.items() if n in columns}
+        yield table_of(ResourceGroup), {n: v for n, v in entry.items() if n in columns}
 
 
 SECTION = Section("resource_groups", RESOURCE_GROUP, "Resource groups of the cluster.",

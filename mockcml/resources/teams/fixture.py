@@ -8,6 +8,7 @@ its groups give it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mockcml.core.errors import ApiError
@@ -31,7 +32,7 @@ def _error(call: Any, *args: Any) -> str | None:
     return None
 
 
-def team_findings(teams: list[dict[str, Any]], refs: Refs):  # noqa: ANN201
+def team_findings(teams: Sequence[Mapping[str, Any]], refs: Refs):  # noqa: ANN201
     """What is wrong with the scenario's teams beyond their shape: names, permissions,
     groups (members are checked, with their positions, by the validator)."""
     for team in teams:
