@@ -1,0 +1,88 @@
+"""Experiments of fixture files, with their runs: what is wrong with them, and the rows
+they become (runs, metrics, params and tags)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mockcml.fixtures.facts import when
+from mockcml.kit.rows import column_defaults
+from mockcml.resources.experiment_runs import history
+from mockcml.resources.experiment_runs.fixture import EXPERIMENT_RUN_STATUSES
+from mockcml.resources.experiment_runs.tables import (
+    ExperimentRun,
+    LatestMetric,
+    RunMetric,
+    RunParam,
+    RunTag,
+    artifact_uri,
+)
+from mockcml.resources.experiments.tables import Experiment, experiment_row
+
+if TYPE_CHECKING:
+    from mockcml.fixtures.load import Rows
+    from mockcml.fixtures.validate import Checker as C
+    from mockcml.fixtures.validate import Entry
+
+RUN_NAME_TAG = "mlflow.runName"
+_EXPERIMENT_BASE = column_defaults(Experiment.__table__)
+_RUN_ROW_BASE = column_defaults(ExperimentRun.__table__)
+_METRIC_BASE = column_defaults(RunMetric.__table__)
+_LATEST_BASE = column_defaults(LatestMetric.__table__)
+_PARAM_BASE = column_defaults(RunParam.__table__)
+_TAG_BASE = column_defaults(RunTag.__table__)
+
+
+def check(c: C, project: Entry, experiment: Entry, default: float) -> None:
+    c.ref_user(experiment, "user", c.usernames)
+    experiment_id = c.assign_id(experiment, "experiment", project["_id"], experiment["name"])
+    created = when(experiment, "created_at", default, c.now)
+    for index, run in enumerate(experiment.get("runs", ())):
+        c.ref_user(run, "user", c.usernames)
+        c.assign_id(run, "experiment run", experiment_id, run["name"])
+        tagged = (run.get("tags") or {}).get(RUN_NAME_TAG)
+        if tagged is not None and tagged != run["name"]:
+            c.problem(run, "tags", f"tag {RUN_NAME_TAG} {tagged!r} disagrees with the "
+                                      f"name {run['name']!r}")
+        if "status" in run:
+            _, _, found = history.experiment_run(run, created + index + 1, c.now)
+            c.report(run, found)
+
+
+def add_rows(rows: Rows, project_id: str, experiment: dict[str, Any], ids: dict[str, int],
+                owner_id: int, created: float, now: float) -> None:
+    experiment_id = experiment["_id"]
+    user = ids[experiment["user"]] if experiment.get("user") else owner_id
+    row = experiment_row(experiment_id, project_id, user, experiment["name"], experiment,
+                         list((experiment.get("tags") or {}).items()), created)
+    rows.add(Experiment.__table__, {**_EXPERIMENT_BASE, **row})
+    location = row["artifact_location"]
+    for index, run in enumerate(experiment.get("runs", ())):
+        start, end, _ = history.experiment_run(run, created + index + 1, now)
+        run_id = run["_id"]
+        rows.add(ExperimentRun.__table__, {
+            **_RUN_ROW_BASE, "id": run_id, "project_id": project_id,
+            "experiment_id": experiment_id, "name": run["name"],
+            "user_id": ids[run["user"]] if run.get("user") else user,
+            "status": EXPERIMENT_RUN_STATUSES[run["status"]], "start_time": start,
+            "end_time": end, "artifact_uri": artifact_uri(location, run_id),
+            "inputs": "[]", "created_at": start, "updated_at": end if end is not None else start,
+        })
+        latest: dict[str, tuple[float, float, int]] = {}
+        for key, value, stamp, step in history.metric_rows(run, start, end, now):
+            rows.add(RunMetric.__table__, {**_METRIC_BASE, "seq": None, "run_id": run_id,
+                                           "key": key, "value": value, "timestamp": stamp,
+                                           "step": step})
+            # The value a run shows: the latest timestamp, then the largest value.
+            if key not in latest or (stamp, value) > latest[key][:2]:
+                latest[key] = (stamp, value, step)
+        for key, (stamp, value, step) in latest.items():
+            rows.add(LatestMetric.__table__, {**_LATEST_BASE, "run_id": run_id, "key": key,
+                                              "value": value, "timestamp": stamp, "step": step})
+        for key, value in (run.get("params") or {}).items():
+            rows.add(RunParam.__table__, {**_PARAM_BASE, "run_id": run_id, "key": key,
+                                          "value": value})
+        for key, value in {**(run.get("tags") or {}), RUN_NAME_TAG: run["name"]}.items():
+            rows.add(RunTag.__table__, {**_TAG_BASE, "run_id": run_id, "key": key,
+                                        "value": value})
+
