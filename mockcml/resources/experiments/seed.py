@@ -1,11 +1,14 @@
 """Experiments of fixture files, with their runs: what is wrong with them, and the rows
-they become (runs, metrics, params and tags)."""
+they become (runs, metrics, params and tags), and how tags, params and metrics are read."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mockcml.core.errors import InvalidArgument
 from mockcml.fixtures.facts import when
+from mockcml.fixtures.kinds import KeyMap, Metrics, Number
+from mockcml.fixtures.parse import BAD, Map, Node, Scalar, Seq, describe
 from mockcml.kit.rows import column_defaults
 from mockcml.resources.experiment_runs import history
 from mockcml.resources.experiment_runs.fixture import EXPERIMENT_RUN_STATUSES
@@ -18,11 +21,12 @@ from mockcml.resources.experiment_runs.tables import (
     artifact_uri,
 )
 from mockcml.resources.experiments.tables import Experiment, experiment_row
+from mockcml.resources.experiments.validation import check_key
 
 if TYPE_CHECKING:
     from mockcml.fixtures.load import Rows
     from mockcml.fixtures.validate import Checker as C
-    from mockcml.fixtures.validate import Entry
+    from mockcml.fixtures.validate import Entry, Shaper
 
 RUN_NAME_TAG = "mlflow.runName"
 _EXPERIMENT_BASE = column_defaults(Experiment.__table__)
@@ -86,3 +90,65 @@ def add_rows(rows: Rows, project_id: str, experiment: dict[str, Any], ids: dict[
             rows.add(RunTag.__table__, {**_TAG_BASE, "run_id": run_id, "key": key,
                                         "value": value})
 
+
+def key_map(shaper: Shaper, kind: KeyMap, node: Node, at: Node, path: Any) -> Any:
+    """Tags and params: keys checked as MLflow checks them, values kept as text."""
+    if not isinstance(node, Map):
+        return shaper.wrong(kind, node, at, path)
+    out: dict[str, str] = {}
+    for name, (key, value) in node.pairs.items():
+        where = (path, name)
+        if kind.mlflow:
+            try:
+                check_key(name, kind.what)
+            except InvalidArgument as exc:
+                shaper.problem(key, where, exc.message)
+                continue
+        elif not name.strip():
+            shaper.problem(key, where, f"{kind.what} key must not be empty")
+            continue
+        if not isinstance(value, Scalar) or value.kind == "null":
+            shaper.problem(key, where, f"expected a string, got {describe(value)}")
+            continue
+        text = value.value if value.kind == "str" else value.text
+        if kind.limit and len(text) > kind.limit:
+            shaper.problem(key, where, f"value is longer than {kind.limit} characters")
+            continue
+        out[name] = text
+    return out
+
+
+def metrics(shaper: Shaper, kind: Metrics, node: Node, at: Node, path: Any) -> Any:
+    """Metric key -> [(value, step or None, time or None)], in the order written."""
+    if not isinstance(node, Map):
+        return shaper.wrong(kind, node, at, path)
+    out: dict[str, list[tuple[float, int | None, Any]]] = {}
+    number = Number()
+    for name, (key, value) in node.pairs.items():
+        where = (path, name)
+        try:
+            check_key(name, "metric")
+        except InvalidArgument as exc:
+            shaper.problem(key, where, exc.message)
+            continue
+        items = value.items if isinstance(value, Seq) else [value]
+        history = []
+        for index, item in enumerate(items):
+            item_path = (where, index) if isinstance(value, Seq) else where
+            item_at = item if isinstance(value, Seq) else key
+            if isinstance(item, Map):
+                entry = shaper.record(kind.item, item, item_at, item_path)
+                if entry is not BAD and "value" in entry:
+                    history.append((entry["value"], entry.get("step"),
+                                    entry.get("timestamp")))
+                continue
+            if isinstance(item, Scalar) and item.kind in ("int", "float"):
+                converted = shaper.number(number, item, item_at, item_path)
+                if converted is not BAD:
+                    history.append((converted, None, None))
+                continue
+            shaper.problem(item_at, item_path, f"expected a number, a list of numbers or "
+                                             f"{{value, step, timestamp}}, got "
+                                             f"{describe(item)}")
+        out[name] = history
+    return out

@@ -1,19 +1,24 @@
-"""Project files of fixture files: what is wrong with them, and the rows they become."""
+"""Project files of fixture files: their paths and sources as written, what is wrong with
+them, and the rows they become."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
+from mockcml.core.errors import InvalidArgument
 from mockcml.fixtures.facts import when
-from mockcml.fixtures.parse import Scalar
+from mockcml.fixtures.kinds import ProjectPath, SourceFile, Text
+from mockcml.fixtures.parse import BAD, Node, Scalar
 from mockcml.kit.rows import column_defaults
 from mockcml.resources.files import paths as file_paths
+from mockcml.resources.files.service import MAX_FILE_BYTES
 from mockcml.resources.files.tables import ProjectFile, file_row
 
 if TYPE_CHECKING:
     from mockcml.fixtures.load import Rows
     from mockcml.fixtures.validate import Checker as C
-    from mockcml.fixtures.validate import Entry
+    from mockcml.fixtures.validate import Entry, Shaper
 
 _FILE_BASE = column_defaults(ProjectFile.__table__)
 
@@ -64,3 +69,43 @@ def add_rows(rows: Rows, project_id: str, entries: list[dict[str, Any]], project
             data = entry["source"] if "source" in entry else entry.get("content", "").encode()
         add({**_FILE_BASE, "id": None, **file_row(project_id, path, data, created)})
 
+
+def project_path(shaper: Shaper, kind: ProjectPath, node: Node, at: Node, path: Any) -> Any:
+    """The normal form, as the files API would store it; traversal is refused."""
+    value = shaper.text(Text(nonempty=True), node, at, path)
+    if value is BAD:
+        return BAD
+    try:
+        normal = file_paths.normalise(value)
+    except InvalidArgument as exc:
+        shaper.problem(at, path, exc.message)
+        return BAD
+    if normal == file_paths.ROOT:
+        shaper.problem(at, path, f"{value!r} is the project root; name a file or directory "
+                               "below it")
+        return BAD
+    return normal
+
+
+def source(shaper: Shaper, kind: SourceFile, node: Node, at: Node, path: Any) -> Any:
+    """The bytes of a file named relative to this fixture file's folder."""
+    value = shaper.text(Text(nonempty=True), node, at, path)
+    if value is BAD:
+        return BAD
+    found = os.path.join(os.path.dirname(shaper.file), value)
+    try:
+        if os.path.isdir(found):
+            shaper.problem(at, path, f"{value!r} is a directory, not a file (looked at {found})")
+            return BAD
+        size = os.path.getsize(found)
+        if size > MAX_FILE_BYTES:
+            shaper.problem(at, path, f"{value!r} is larger than {MAX_FILE_BYTES} bytes")
+            return BAD
+        with open(found, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        shaper.problem(at, path, f"no file {value!r} (looked at {found}; paths are relative "
+                               "to the fixture file)")
+    except OSError as exc:
+        shaper.problem(at, path, f"cannot read {value!r}: {exc.strerror or exc}")
+    return BAD
