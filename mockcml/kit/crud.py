@@ -15,6 +15,7 @@ from typing import Any
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
+from mockcml.kit.listing import listed
 
 Wire = Callable[[Any], dict[str, Any]]
 
@@ -64,7 +65,17 @@ def _changed(change: Callable[[Any, dict[str, Any], float], Any], wire: Wire) ->
     return lambda call: wire(change(call.session, call.body or {}, call.now))
 
 
-def listed(result: Any, field: str, wire: Wire) -> dict[str, Any]:
-    """One page of a listing: the wire form of each row under ``field``, and the token."""
-    return {field: [wire(row[0]) for row in result.rows],
-            "next_page_token": result.next_page_token}
+def project_listings(field: str, wire: Wire, listing: tuple[str, Callable[..., Any]],
+                     everywhere: tuple[str, Callable[..., Any]]) -> None:
+    """ListX (one project, which the caller must be able to view) and ListAllX (every
+    project the caller can see): ``(operation id, rule(session, project id or project
+    clause, query) -> Page)`` each."""
+    # Imported here: who sees which project is the projects resource's rule.
+    from mockcml.resources.projects.service import viewable_projects
+
+    one_id, in_project = listing
+    all_id, in_all = everywhere
+    operation(one_id, project="view")(
+        lambda call: listed(in_project(call.session, call.project.id, call.query), field, wire))
+    operation(all_id)(lambda call: listed(
+        in_all(call.session, viewable_projects(call.user), call.query), field, wire))

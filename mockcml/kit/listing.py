@@ -278,3 +278,10 @@ def _connection(db: Any):  # noqa: ANN202
     """The SQLAlchemy connection of a Session or of a request's unit of work."""
     session = db.session if isinstance(db, UnitOfWork) else db
     return session.connection()
+
+
+def listed(result: Page, field: str, wire: Callable[..., dict[str, Any]], *extra: Any) -> dict[str, Any]:
+    """One page of a listing as answered: ``wire(*row, *extra)`` of each row under
+    ``field``, and the next page's token."""
+    return {field: [wire(*row, *extra) for row in result.rows],
+            "next_page_token": result.next_page_token}
