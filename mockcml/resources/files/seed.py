@@ -78,12 +78,10 @@ def project_path(shaper: Shaper, kind: ProjectPath, node: Node, at: Node, path: 
     try:
         normal = file_paths.normalise(value)
     except InvalidArgument as exc:
-        shaper.problem(at, path, exc.message)
-        return BAD
+        return shaper.refuse(at, path, exc.message)
     if normal == file_paths.ROOT:
-        shaper.problem(at, path, f"{value!r} is the project root; name a file or directory "
-                               "below it")
-        return BAD
+        return shaper.refuse(at, path, f"{value!r} is the project root; name a file or "
+                                       "directory below it")
     return normal
 
 
@@ -95,12 +93,10 @@ def source(shaper: Shaper, kind: SourceFile, node: Node, at: Node, path: Any) ->
     found = os.path.join(os.path.dirname(shaper.file), value)
     try:
         if os.path.isdir(found):
-            shaper.problem(at, path, f"{value!r} is a directory, not a file (looked at {found})")
-            return BAD
+            return shaper.refuse(at, path, f"{value!r} is a directory, not a file (looked at {found})")
         size = os.path.getsize(found)
         if size > MAX_FILE_BYTES:
-            shaper.problem(at, path, f"{value!r} is larger than {MAX_FILE_BYTES} bytes")
-            return BAD
+            return shaper.refuse(at, path, f"{value!r} is larger than {MAX_FILE_BYTES} bytes")
         with open(found, "rb") as handle:
             return handle.read()
     except FileNotFoundError:
