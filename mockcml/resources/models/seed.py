@@ -15,6 +15,7 @@ from mockcml.kit.rows import column_defaults, copy_given
 from mockcml.resources.model_builds import history as build_history
 from mockcml.resources.model_builds.tables import ModelBuild
 from mockcml.resources.model_deployments import history as deployment_history
+from mockcml.resources.model_deployments.service import sizing
 from mockcml.resources.model_deployments.tables import ModelDeployment
 from mockcml.resources.models.ids import crn
 from mockcml.resources.models.tables import Model
@@ -163,15 +164,11 @@ def _deployment(rows: Rows, model: dict[str, Any], build: dict[str, Any],
     row = dict(_DEPLOYMENT_BASE)
     for name in _COUNTS:
         row[name] = deployment.get(name, model[name])
-    gpus = deployment.get("nvidia_gpus")
+    row.update(sizing(deployment, model))
     row.update({
         "id": deployment_id, "project_id": model["project_id"], "model_id": model["id"],
         "build_id": build["id"], "crn": crn(deployment_id),
         "deployer_id": ids[deployment["deployer"]] if deployment.get("deployer") else build_creator,
-        "cpu": deployment.get("cpu") or model["cpu_millicores"] / 1000,
-        "memory": deployment.get("memory") or model["memory_mb"] / 1024,
-        "nvidia_gpu": model["nvidia_gpus"] if gpus is None else gpus,
-        "replicas": deployment.get("replicas") or model["num_replicas"],
         "environment": jsonfield.dump(deployment.get("environment")),
         "created_at": created, "deploying_at": lifecycle.deploying_at,
         "finished_at": lifecycle.finished_at, "final_status": lifecycle.final_status,
