@@ -32,6 +32,15 @@ class ApiError(Exception):
     default_message = "unknown error"
     http_status: int | None = None  # only where the status is not the gateway's mapping
 
+    def __init_subclass__(cls, *, code: int | None = None, message: str | None = None,
+                          **kwargs: Any) -> None:
+        # Each kind of error states its gRPC code and default message in its class line.
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+        if message is not None:
+            cls.default_message = message
+
     def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None):
         self.message = message or self.default_message
         self.headers = headers or {}
@@ -42,64 +51,52 @@ class ApiError(Exception):
         return self.http_status or GRPC_TO_HTTP.get(self.code, 500)
 
 
-class InvalidArgument(ApiError):
-    code = 3
-    default_message = "invalid argument"
+class InvalidArgument(ApiError, code=3, message="invalid argument"):
+    """A request the contract or the rules refuse as written (400)."""
 
 
-class BodyTimeout(ApiError):
+class BodyTimeout(ApiError, code=4, message="request body timed out"):
     """A client too slow to send its body. The gRPC code is DEADLINE_EXCEEDED; the status is
     408, what the HTTP front of a workspace answers, since the call never reached the gateway
     (inferred: see docs/fidelity.md)."""
 
-    code = 4
-    default_message = "request body timed out"
     http_status = 408
 
 
-class NotFound(ApiError):
-    code = 5
-    default_message = "not found"
+class NotFound(ApiError, code=5, message="not found"):
+    """What the request names does not exist, or is hidden from the caller (404)."""
 
 
-class AlreadyExists(ApiError):
-    code = 6
-    default_message = "already exists"
+class AlreadyExists(ApiError, code=6, message="already exists"):
+    """A name or id that must be unique is taken (409)."""
 
 
-class PermissionDenied(ApiError):
-    code = 7
-    default_message = "permission denied"
+class PermissionDenied(ApiError, code=7, message="permission denied"):
+    """The caller is known but may not do this (403)."""
 
 
-class ResourceExhausted(ApiError):
-    code = 8
-    default_message = "resource exhausted"
+class ResourceExhausted(ApiError, code=8, message="resource exhausted"):
+    """A limit or quota is used up (429)."""
 
 
-class FailedPrecondition(ApiError):
-    code = 9
-    default_message = "failed precondition"
+class FailedPrecondition(ApiError, code=9, message="failed precondition"):
+    """Right request, wrong moment: the object's state refuses it (400)."""
 
 
-class Unimplemented(ApiError):
-    code = 12
-    default_message = "not implemented"
+class Unimplemented(ApiError, code=12, message="not implemented"):
+    """An operation of the contract the mock does not serve (501)."""
 
 
-class Internal(ApiError):
-    code = 13
-    default_message = "internal error"
+class Internal(ApiError, code=13, message="internal error"):
+    """A fault of the mock itself, or one injected to test clients (500)."""
 
 
-class Unavailable(ApiError):
-    code = 14
-    default_message = "unavailable"
+class Unavailable(ApiError, code=14, message="unavailable"):
+    """The service cannot answer now; a client may retry (503)."""
 
 
-class Unauthenticated(ApiError):
-    code = 16
-    default_message = "unauthenticated"
+class Unauthenticated(ApiError, code=16, message="unauthenticated"):
+    """No bearer key, or one that authenticates nobody (401)."""
 
 
 def envelope(code: int, message: str) -> dict[str, Any]:

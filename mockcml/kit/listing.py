@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
 from mockcml.core.contract import load_contract
 from mockcml.core.db import UnitOfWork
-from mockcml.core.errors import InvalidArgument
+from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit.sql import Row
 from mockcml.kit.wire import loads
 
@@ -280,3 +280,20 @@ def _connection(db: Any):  # noqa: ANN202
     """The SQLAlchemy connection of a Session or of a request's unit of work."""
     session = db.session if isinstance(db, UnitOfWork) else db
     return session.connection()
+
+
+def listed(result: Page, field: str, wire: Callable[..., dict[str, Any]], *extra: Any) -> dict[str, Any]:
+    """One page of a listing as answered: ``wire(*row, *extra)`` of each row under
+    ``field``, and the next page's token."""
+    return {field: [wire(*row, *extra) for row in result.rows],
+            "next_page_token": result.next_page_token}
+
+
+def one_in_project(session: Any, query: Select, table: Any, row_id: str, project_id: str,
+                   noun: str) -> tuple[Any, ...]:
+    """The entities of ``query`` (a row joined with its users) for ``row_id`` in project
+    ``project_id``; NOT_FOUND (404, code 5) naming both when the project has no such row."""
+    row = session.execute(query.where(table.id == row_id, table.project_id == project_id)).first()
+    if row is None:
+        raise NotFound(f"{noun} {row_id!r} not found in project {project_id!r}")
+    return tuple(row)

@@ -256,3 +256,15 @@ def _timestamp(epoch: float) -> str:
     if micros % 1000 == 0:
         return f"{text}.{micros // 1000:03d}Z"
     return f"{text}.{micros:06d}Z"
+
+
+def attrs(obj: Any, names: str) -> dict[str, Any]:
+    """``{name: obj.name}`` for each of the space-separated ``names``, in that order: the
+    wire fields that keep a column's name and value. A caller converts the others in place
+    (``out.update(...)`` keeps each key where it stands)."""
+    return {name: getattr(obj, name) for name in names.split()}
+
+
+def reached(at: float | None, now: float) -> str | None:
+    """A phase's timestamp once the mock's clock has passed it; None (left out) before."""
+    return timestamp(at) if at is not None and at <= now else None

@@ -50,17 +50,18 @@ def delete_application(call: Call) -> dict:
     return {}
 
 
+def _act(call: Call, action) -> dict:  # noqa: ANN001
+    """Stop or restart: the rule changes the application, the answer is its new state."""
+    _, app, creator = _row(call)
+    action(call.session, app, call.now, call.mock.settings)
+    return app_wire(app, creator, call.now)
+
+
 @operation("StopApplication", project="write")
 def stop_application(call: Call) -> dict:
-    _, app, creator = _row(call)
-    now = call.now
-    service.stop_app(call.session, app, now, call.mock.settings)
-    return app_wire(app, creator, now)
+    return _act(call, service.stop_app)
 
 
 @operation("RestartApplication", project="write")
 def restart_application(call: Call) -> dict:
-    _, app, creator = _row(call)
-    now = call.now
-    service.restart_app(call.session, app, now, call.mock.settings)
-    return app_wire(app, creator, now)
+    return _act(call, service.restart_app)

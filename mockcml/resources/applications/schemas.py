@@ -6,13 +6,9 @@ import json
 
 from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
-from mockcml.kit.wire import timestamp
+from mockcml.kit.wire import reached, timestamp
 from mockcml.resources.applications.lifecycle import status_of
 from mockcml.resources.applications.tables import Application
-
-
-def _reached(at: float | None, now: float) -> str | None:
-    return timestamp(at) if at is not None and at <= now else None
 
 
 def app_wire(app: Application, creator: Actor, now: float) -> dict:
@@ -25,10 +21,10 @@ def app_wire(app: Application, creator: Actor, now: float) -> dict:
         "subdomain": app.subdomain,
         "status": status_of(app, now),
         "created_at": timestamp(app.created_at),
-        "stopped_at": _reached(app.stopped_at, now),
+        "stopped_at": reached(app.stopped_at, now),
         "updated_at": timestamp(app.updated_at),
-        "starting_at": _reached(app.starting_at, now),
-        "running_at": _reached(app.running_at, now),
+        "starting_at": reached(app.starting_at, now),
+        "running_at": reached(app.running_at, now),
         "kernel": app.kernel,
         "cpu": app.cpu,
         "memory": app.memory,

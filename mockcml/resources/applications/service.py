@@ -33,10 +33,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from mockcml.core.actors import Actor, ProjectRef
-from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
-from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
+from mockcml.kit.listing import Listing, Page, boolean, one_in_project, one_of, page, substring
 from mockcml.kit.users import Creator, user_keys
 from mockcml.lifecycle import durations, engine, scripts
 from mockcml.resources.applications import lifecycle
@@ -100,12 +100,8 @@ def list_apps(session: Session, project_id: str, params: dict[str, Any], now: fl
 
 
 def get_row(session: Session, project_id: str, app_id: str) -> tuple[Application, User]:
-    row = session.execute(
-        _joined().where(Application.id == app_id, Application.project_id == project_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"application {app_id!r} not found in project {project_id!r}")
-    return row[0], row[1]
+    return one_in_project(session, _joined(), Application, app_id, project_id,
+                          "application")
 
 
 # --- scripting ----------------------------------------------------------------

@@ -8,78 +8,30 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
-from mockcml.kit.admin import require_site_admin
+from mockcml.kit.crud import admin_crud
 from mockcml.resources.copilot import service
 from mockcml.resources.copilot.service import CHAT, EMBEDDING
 
-WHAT = "copilot model administration"
+
+def _models(kind: str, suffix: str, field: str) -> None:
+    """The five operations of one kind of model (chat or embedding)."""
+    admin_crud(
+        "copilot model administration", service.wire, open_reads=True,
+        listing=(f"ListCopilot{suffix}s", f"{field}s",
+                 lambda session, query: service.list_models(session, kind, query)),
+        get=(f"GetCopilot{suffix}", f"{field}_id",
+             lambda session, model_id: service.get_model(session, kind, model_id)),
+        create=(f"CreateCopilot{suffix}",
+                lambda session, body, now: service.create_model(session, kind, body, now)),
+        update=(f"UpdateCopilot{suffix}",
+                lambda session, body, now: service.update_model(session, kind, body, now)),
+        delete=(f"DeleteCopilot{suffix}", f"{field}_id",
+                lambda session, model_id: service.delete_model(session, kind, model_id)),
+    )
 
 
-def _list(call: Call, kind: str, field: str) -> dict:
-    result = service.list_models(call.session, kind, call.query)
-    return {field: [service.wire(row[0]) for row in result.rows],
-            "next_page_token": result.next_page_token}
-
-
-@operation("ListCopilotModels")
-def list_copilot_models(call: Call) -> dict:
-    return _list(call, CHAT, "copilot_models")
-
-
-@operation("ListCopilotEmbeddingModels")
-def list_copilot_embedding_models(call: Call) -> dict:
-    return _list(call, EMBEDDING, "copilot_embedding_models")
-
-
-@operation("GetCopilotModel")
-def get_copilot_model(call: Call) -> dict:
-    return service.wire(service.get_model(call.session, CHAT, call.path["copilot_model_id"]))
-
-
-@operation("GetCopilotEmbeddingModel")
-def get_copilot_embedding_model(call: Call) -> dict:
-    return service.wire(service.get_model(call.session, EMBEDDING,
-                                          call.path["copilot_embedding_model_id"]))
-
-
-@operation("CreateCopilotModel")
-def create_copilot_model(call: Call) -> dict:
-    require_site_admin(call.user, WHAT)
-    return service.wire(service.create_model(call.session, CHAT, call.body or {}, call.now))
-
-
-@operation("CreateCopilotEmbeddingModel")
-def create_copilot_embedding_model(call: Call) -> dict:
-    require_site_admin(call.user, WHAT)
-    return service.wire(service.create_model(call.session, EMBEDDING, call.body or {},
-                                             call.now))
-
-
-@operation("UpdateCopilotModel")
-def update_copilot_model(call: Call) -> dict:
-    require_site_admin(call.user, WHAT)
-    return service.wire(service.update_model(call.session, CHAT, call.body or {}, call.now))
-
-
-@operation("UpdateCopilotEmbeddingModel")
-def update_copilot_embedding_model(call: Call) -> dict:
-    require_site_admin(call.user, WHAT)
-    return service.wire(service.update_model(call.session, EMBEDDING, call.body or {},
-                                             call.now))
-
-
-@operation("DeleteCopilotModel")
-def delete_copilot_model(call: Call) -> dict:
-    require_site_admin(call.user, WHAT)
-    service.delete_model(call.session, CHAT, call.path["copilot_model_id"])
-    return {}
-
-
-@operation("DeleteCopilotEmbeddingModel")
-def delete_copilot_embedding_model(call: Call) -> dict:
-    require_site_admin(call.user, WHAT)
-    service.delete_model(call.session, EMBEDDING, call.path["copilot_embedding_model_id"])
-    return {}
+_models(CHAT, "Model", "copilot_model")
+_models(EMBEDDING, "EmbeddingModel", "copilot_embedding_model")
 
 
 @operation("SendCopilotEvent")

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
+from mockcml.kit.crud import project_listings
 from mockcml.resources.experiments import service
 from mockcml.resources.experiments.schemas import experiment_wire
-from mockcml.resources.projects.service import viewable_projects
 
-
-def _page(result) -> dict:  # noqa: ANN001
-    return {"experiments": [experiment_wire(*row) for row in result.rows],
-            "next_page_token": result.next_page_token}
-
-
-@operation("ListExperiments", project="view")
-def list_experiments(call: Call) -> dict:
-    return _page(service.list_experiments(call.session, call.project.id, call.query))
-
-
-@operation("ListAllExperiments")
-def list_all_experiments(call: Call) -> dict:
-    # Every experiment in a project the caller can see.
-    clause = viewable_projects(call.user)
-    return _page(service.list_all_experiments(call.session, clause, call.query))
+# ListAll...: every experiment in a project the caller can see, each with its project filled in.
+project_listings("experiments", experiment_wire, ("ListExperiments", service.list_experiments),
+                 ("ListAllExperiments", service.list_all_experiments))
 
 
 @operation("GetExperiment", project="view")

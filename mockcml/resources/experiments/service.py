@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
-from mockcml.kit.listing import Listing, Page, page, substring
+from mockcml.kit.listing import Listing, Page, one_in_project, page, substring
 from mockcml.kit.users import Creator, user_keys
 from mockcml.resources.experiments.tables import Experiment, encode_tags, experiment_row
 from mockcml.resources.experiments.validation import (
@@ -93,11 +93,8 @@ def get_experiment(session: Session, project_id: str, experiment_id: str) -> Exp
 
 def get_experiment_row(session: Session, project_id: str, experiment_id: str
                        ) -> tuple[Experiment, User]:
-    row = session.execute(joined().where(Experiment.id == experiment_id,
-                                         Experiment.project_id == project_id)).first()
-    if row is None:
-        raise NotFound(f"experiment {experiment_id!r} not found in project {project_id!r}")
-    return row[0], row[1]
+    return one_in_project(session, joined(), Experiment, experiment_id,
+                          project_id, "experiment")
 
 
 def require_active(experiment: Experiment) -> None:

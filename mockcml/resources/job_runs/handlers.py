@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
+from mockcml.kit.listing import listed
 from mockcml.resources.job_runs import service
 from mockcml.resources.job_runs.schemas import run_wire
 from mockcml.resources.jobs.service import get_job, job_exists
@@ -15,17 +16,15 @@ def _job(call: Call):  # noqa: ANN202
 
 @operation("ListJobRuns", project="view")
 def list_job_runs(call: Call) -> dict:
-    job = _job(call)
-    now = call.now
-    result = service.list_runs(call.session, job, call.query, now)
-    return {"job_runs": [run_wire(run, creator, now) for run, creator in result.rows],
-            "next_page_token": result.next_page_token}
+    result = service.list_runs(call.session, _job(call), call.query, call.now)
+    return listed(result, "job_runs", run_wire, call.now)
 
 
 @operation("GetJobRun", project="view")
 def get_job_run(call: Call) -> dict:
     job_id = job_exists(call.db, call.project.id, call.path["job_id"])
-    return run_wire(*service.read_run(call.db, job_id, call.path["run_id"]), call.now)
+    run, creator = service.read_run(call.db, job_id, call.path["run_id"])
+    return run_wire(run, creator, call.now)  # type: ignore[arg-type]  # rows with the columns
 
 
 @operation("CreateJobRun", project="run", same_ids=("project_id", "job_id"), pokes=True)

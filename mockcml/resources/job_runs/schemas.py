@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from mockcml.core.actors import Named
-from mockcml.kit.sql import Row
+from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
-from mockcml.kit.wire import timestamp
+from mockcml.kit.wire import reached, timestamp
 from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.job_runs.tables import JobRun
 
 
-def _reached(at: float | None, now: float) -> str | None:
-    return timestamp(at) if at is not None and at <= now else None
-
-
-def run_wire(run: JobRun | Row, creator: Named, now: float) -> dict:
+def run_wire(run: JobRun, creator: Actor, now: float) -> dict:
     out = {
         "project_id": run.project_id,
         "job_id": run.job_id,
         "status": JOB_RUN.status_at(run, now),
         "id": run.id,
         "created_at": timestamp(run.created_at),
-        "scheduling_at": _reached(run.scheduling_at, now),
-        "starting_at": _reached(run.starting_at, now),
-        "running_at": _reached(run.running_at, now),
-        "finished_at": _reached(run.finished_at, now),
+        "scheduling_at": reached(run.scheduling_at, now),
+        "starting_at": reached(run.starting_at, now),
+        "running_at": reached(run.running_at, now),
+        "finished_at": reached(run.finished_at, now),
         "kernel": run.kernel,
         "cpu": run.cpu,
         "memory": run.memory,

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
+from mockcml.kit.crud import project_listings
 from mockcml.resources.jobs import service
 from mockcml.resources.jobs.schemas import job_wire
-from mockcml.resources.projects.service import viewable_projects
 
-
-def _page(result) -> dict:  # noqa: ANN001
-    return {"jobs": [job_wire(*row) for row in result.rows],
-            "next_page_token": result.next_page_token}
-
-
-@operation("ListJobs", project="view")
-def list_jobs(call: Call) -> dict:
-    return _page(service.list_jobs(call.session, call.project.id, call.query))
-
-
-@operation("ListAllJobs")
-def list_all_jobs(call: Call) -> dict:
-    # Every job in a project the caller can see, each with its project filled in.
-    clause = viewable_projects(call.user)
-    return _page(service.list_all_jobs(call.session, clause, call.query))
+# ListAll...: every job in a project the caller can see, each with its project filled in.
+project_listings("jobs", job_wire, ("ListJobs", service.list_jobs),
+                 ("ListAllJobs", service.list_all_jobs))
 
 
 @operation("GetJob", project="view")

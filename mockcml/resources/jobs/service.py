@@ -12,7 +12,7 @@ from mockcml.core.actors import Actor, ProjectRef, Reader
 from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
-from mockcml.kit.listing import Listing, Page, boolean, page, substring
+from mockcml.kit.listing import Listing, Page, boolean, one_in_project, page, substring
 from mockcml.kit.sql import fetch_one
 from mockcml.kit.users import Creator, Owner, user_keys
 from mockcml.resources.jobs import cron
@@ -79,12 +79,7 @@ def list_all_jobs(session: Session, project_clause, params: dict[str, Any]) -> P
 
 
 def get_job_row(session: Session, project_id: str, job_id: str) -> tuple[Job, User, User]:
-    row = session.execute(
-        joined().where(Job.id == job_id, Job.project_id == project_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"job {job_id!r} not found in project {project_id!r}")
-    return row[0], row[1], row[2]
+    return one_in_project(session, joined(), Job, job_id, project_id, "job")
 
 
 def job_exists(session: Reader, project_id: str, job_id: str) -> str:

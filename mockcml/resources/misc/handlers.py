@@ -7,7 +7,7 @@ from mockcml.core.errors import InvalidArgument
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
 from mockcml.kit.sql import Row
-from mockcml.kit.wire import timestamp
+from mockcml.kit.wire import attrs, timestamp
 from mockcml.resources.misc import addons, machine_users
 from mockcml.resources.projects import service as projects
 from mockcml.resources.projects.schemas import project_wire
@@ -24,16 +24,10 @@ def list_runtime_addons(call: Call) -> dict:
 
 
 def _addon_wire(addon: Row) -> dict:
-    return {
-        "identifier": addon.identifier,
-        "component": addon.component,
-        "display_name": addon.display_name,
-        "status": addon.status,
-        "manageable": bool(addon.manageable),
-        "created_at": timestamp(addon.created_at),
-        "id": addon.id,
-        "reason": addon.reason,
-    }
+    out = attrs(addon, "identifier component display_name status manageable created_at id "
+                       "reason")
+    out.update(manageable=bool(addon.manageable), created_at=timestamp(addon.created_at))
+    return out
 
 
 @operation("CreateAmp")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
+from mockcml.kit.listing import listed
 from mockcml.resources.model_builds import service
 from mockcml.resources.model_builds.schemas import build_wire
 from mockcml.resources.models.service import get_model
@@ -15,11 +16,8 @@ def _model(call: Call):  # noqa: ANN202
 
 @operation("ListModelBuilds", project="view")
 def list_model_builds(call: Call) -> dict:
-    model = _model(call)
-    now = call.now
-    result = service.list_builds(call.session, model, call.query, now)
-    return {"model_builds": [build_wire(build, creator, now) for build, creator in result.rows],
-            "next_page_token": result.next_page_token}
+    result = service.list_builds(call.session, _model(call), call.query, call.now)
+    return listed(result, "model_builds", build_wire, call.now)
 
 
 @operation("GetModelBuild", project="view")

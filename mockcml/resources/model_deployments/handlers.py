@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
+from mockcml.kit.listing import listed
 from mockcml.resources.model_builds.service import get_build
 from mockcml.resources.model_deployments import service
 from mockcml.resources.model_deployments.schemas import deployment_wire
@@ -18,11 +19,8 @@ def _build(call: Call):  # noqa: ANN202
 
 @operation("ListModelDeployments", project="view")
 def list_model_deployments(call: Call) -> dict:
-    _, build = _build(call)
-    now = call.now
-    result = service.list_deployments(call.session, build, call.query, now)
-    return {"model_deployments": [deployment_wire(d, deployer, now) for d, deployer in result.rows],
-            "next_page_token": result.next_page_token}
+    result = service.list_deployments(call.session, _build(call)[1], call.query, call.now)
+    return listed(result, "model_deployments", deployment_wire, call.now)
 
 
 @operation("GetModelDeployment", project="view")

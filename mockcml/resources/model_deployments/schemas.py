@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from mockcml.core.actors import Actor
 from mockcml.kit.users import short_user
-from mockcml.kit.wire import timestamp
+from mockcml.kit.wire import reached, timestamp
 from mockcml.resources.model_deployments.lifecycle import DEPLOYMENT
 from mockcml.resources.model_deployments.tables import ModelDeployment
-
-
-def _reached(at: float | None, now: float) -> str | None:
-    return timestamp(at) if at is not None and at <= now else None
 
 
 def deployment_wire(deployment: ModelDeployment, deployer: Actor, now: float) -> dict:
@@ -29,7 +25,7 @@ def deployment_wire(deployment: ModelDeployment, deployer: Actor, now: float) ->
         # The time of the latest change of status.
         "updated_at": timestamp(DEPLOYMENT.changed_at(deployment, now)),
         # Left out until a stop has completed, as proto3 JSON leaves out unset timestamps.
-        "stopped_at": _reached(deployment.stopped_at, now),
+        "stopped_at": reached(deployment.stopped_at, now),
         "crn": deployment.crn,
         "deployer": short_user(deployer),
         "status": DEPLOYMENT.status_at(deployment, now),

@@ -80,6 +80,25 @@ def _resource(body: dict[str, Any], field: str, default: float) -> float:
     return value
 
 
+def sizing(body: dict[str, Any], model: Any) -> dict[str, Any]:
+    """cpu, memory, nvidia_gpu and replicas of a new deployment: what ``body`` asks for, else
+    the model's defaults (``model`` a Model or its row as a dict). CreateModelDeployment and
+    the fixture loader both size deployments here."""
+    def default(name: str) -> Any:
+        return model[name] if isinstance(model, dict) else getattr(model, name)
+
+    gpus = body.get("nvidia_gpus")
+    if gpus is not None and gpus < 0:
+        raise InvalidArgument("nvidia_gpus must not be negative")
+    return {
+        "cpu": _resource(body, "cpu", default("cpu_millicores") / 1000),
+        "memory": _resource(body, "memory", default("memory_mb") / 1024),
+        # Quirk copied from CML: the request says nvidia_gpus, the answer nvidia_gpu.
+        "nvidia_gpu": default("nvidia_gpus") if gpus is None else gpus,
+        "replicas": int(_resource(body, "replicas", default("num_replicas"))),
+    }
+
+
 def _environment(body: dict[str, Any]) -> dict[str, str]:
     env = body.get("environment") or {}
     if not isinstance(env, dict):
@@ -108,19 +127,12 @@ def create_deployment(
     # A script queued through /_mock/outcomes for this build's next deployment.
     queued = lc.queued_env(scripts.pop(session, "model_deployment", build.id))
     script = lc.script_of({**queued, **env}, settings)
-    gpus = body.get("nvidia_gpus")
-    if gpus is not None and gpus < 0:
-        raise InvalidArgument("nvidia_gpus must not be negative")
+    size = sizing(body, model)
     deployment_id = deployment_id or new_id()
     deployment = ModelDeployment(
         id=deployment_id, project_id=model.project_id, model_id=model.id, build_id=build.id,
         deployer_id=user.id, crn=crn(deployment_id),
-        cpu=_resource(body, "cpu", model.cpu_millicores / 1000),
-        memory=_resource(body, "memory", model.memory_mb / 1024),
-        # Quirk copied from CML: the request says nvidia_gpus, the answer nvidia_gpu.
-        nvidia_gpu=model.nvidia_gpus if gpus is None else gpus,
-        replicas=int(_resource(body, "replicas", model.num_replicas)),
-        environment=jsonfield.dump(env), created_at=now,
+        **size, environment=jsonfield.dump(env), created_at=now,
     )
     for field in _COUNTS:
         setattr(deployment, field, int(_resource(body, field, getattr(model, field))))

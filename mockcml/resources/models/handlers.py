@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
+from mockcml.kit.crud import project_listings
 from mockcml.resources.models import service
 from mockcml.resources.models.schemas import model_wire
-from mockcml.resources.projects.service import viewable_projects
 
-
-def _page(result) -> dict:  # noqa: ANN001
-    return {"models": [model_wire(*row) for row in result.rows],
-            "next_page_token": result.next_page_token}
-
-
-@operation("ListModels", project="view")
-def list_models(call: Call) -> dict:
-    return _page(service.list_models(call.session, call.project.id, call.query))
-
-
-@operation("ListAllModels")
-def list_all_models(call: Call) -> dict:
-    # Every model in a project the caller can see, each with its project filled in.
-    return _page(service.list_all_models(call.session, viewable_projects(call.user), call.query))
+# ListAll...: every model in a project the caller can see, each with its project filled in.
+project_listings("models", model_wire, ("ListModels", service.list_models),
+                 ("ListAllModels", service.list_all_models))
 
 
 @operation("GetModel", project="view")

@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
-from mockcml.kit.listing import Listing, Page, boolean, page, substring
+from mockcml.kit.listing import Listing, Page, boolean, one_in_project, page, substring
 from mockcml.kit.users import Creator, user_keys
 from mockcml.resources.models.ids import access_key, crn
 from mockcml.resources.models.tables import Model
@@ -64,12 +64,8 @@ def get_model(session: Session, project_id: str, model_id: str) -> Model:
 
 
 def get_model_row(session: Session, project_id: str, model_id: str) -> tuple[Model, User]:
-    row = session.execute(
-        joined().where(Model.id == model_id, Model.project_id == project_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"model {model_id!r} not found in project {project_id!r}")
-    return row[0], row[1]
+    return one_in_project(session, joined(), Model, model_id, project_id,
+                          "model")
 
 
 def _check_name(session: Session, project_id: str, name: str | None,

@@ -92,7 +92,7 @@ def _plain():
     """Projects as labelled columns (owner ``o_*``, creator ``k_*``), built once: the
     caller is a bound parameter (``caller_id``)."""
     return (
-        select(*Project.__table__.columns,
+        select(*table_of(Project).columns,
                Owner.username.label("o_username"), Owner.name.label("o_name"),
                Owner.email.label("o_email"), Creator.username.label("k_username"),
                Creator.name.label("k_name"), Creator.email.label("k_email"),

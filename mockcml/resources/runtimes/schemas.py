@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
+from mockcml.kit.wire import attrs
 from mockcml.resources.runtimes.tables import Runtime
 
 
 def runtime_wire(runtime: Runtime) -> dict:
-    return {
-        "image_identifier": runtime.image_identifier,
-        "editor": runtime.editor,
-        "kernel": runtime.kernel,
-        "edition": runtime.edition,
-        "description": runtime.description,
-        "full_version": runtime.full_version,
-        "status": runtime.status,
-        "register_user_id": runtime.register_user_id,
-    }
+    return attrs(runtime, "image_identifier editor kernel edition description full_version "
+                          "status register_user_id")

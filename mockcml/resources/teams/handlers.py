@@ -88,22 +88,26 @@ def add_group_to_synced_team(call: Call) -> dict:
     return {}
 
 
-@operation("RemoveGroupFromSyncedTeam")
-def remove_group_from_synced_team(call: Call) -> dict:
+def _group_change(call: Call, change) -> dict:  # noqa: ANN001
+    """A change to one group of a synced team (the path's group id checked first), then
+    the syncs it starts."""
     group_id = _path_id(call, "group_id")
     require_site_admin(call.user, WHAT)
-    groups.remove_group(call.session, _team(call), group_id, call.now)
+    change(_team(call), group_id)
     sync.start_syncs(call.session, call.user.username, call.now, _scale(call))
     return {}
+
+
+@operation("RemoveGroupFromSyncedTeam")
+def remove_group_from_synced_team(call: Call) -> dict:
+    return _group_change(call, lambda team, group_id: groups.remove_group(
+        call.session, team, group_id, call.now))
 
 
 @operation("UpdateGroupPermissionForSyncedTeam")
 def update_group_permission_for_synced_team(call: Call) -> dict:
-    group_id = _path_id(call, "group_id")
-    require_site_admin(call.user, WHAT)
-    groups.set_group_permission(call.session, _team(call), group_id, call.body or {}, call.now)
-    sync.start_syncs(call.session, call.user.username, call.now, _scale(call))
-    return {}
+    return _group_change(call, lambda team, group_id: groups.set_group_permission(
+        call.session, team, group_id, call.body or {}, call.now))
 
 
 def _status(call: Call, kind: str | None) -> dict:
