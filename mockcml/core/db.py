@@ -195,6 +195,11 @@ class Database:
         return {"workers": self.workers, "checked_out": checked_out, "queued": self.queued}
 
     def create_all(self) -> None:
+        if self.dialect == "sqlite":
+            from mockcml.core.ddl import create_sqlite
+
+            if create_sqlite(self.engine, SQLModel.metadata):  # the generated script
+                return
         SQLModel.metadata.create_all(self.engine)
 
     def drop_all(self) -> None:
