@@ -28,10 +28,65 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import RESULTS, ROOT, Figure, figures_markdown, figures_table, machine
+from bench.common import (
+    RESULTS,
+    ROOT,
+    Figure,
+    compile_bytecode,
+    figures_markdown,
+    figures_table,
+    machine,
+    ratio_text,
+    table,
+)
 
 BENCHES = ("startup", "memory", "throughput", "snapshot", "paging", "fixture_load", "lifecycle")
 HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A figure the performance issue (#16) asks for and its target. The figure itself, with
+    its own target and verdict, comes from its benchmark; ``words`` find it by name."""
+
+    bench: str | None  # None: any benchmark
+    words: tuple[str, ...]  # all of them in the figure's name (case-insensitive)
+    target: str
+
+    def find(self, figures: list[Figure]) -> Figure | None:
+        for figure in figures:
+            name = figure.name.lower()
+            if (self.bench in (None, figure.bench)
+                    and all(word.lower() in name for word in self.words)):
+                return figure
+        return None
+
+
+GOALS = (
+    Goal("throughput", ("GetProject",), ">= 0.6x the bare route"),
+    Goal("throughput", ("ListProjects", "page of 10"), ">= 0.35x the bare route"),
+    Goal("throughput", ("ListJobRuns", "filter+sort", "page of 10"), ">= 0.3x the bare route"),
+    Goal("throughput", ("CreateJobRun",), ">= 0.25x the bare route, p99 <= 5x p50"),
+    Goal("startup", ("demo fixtures",), "<= 1.5x the bare app"),
+    Goal("memory", ("runs in memory",), "<= 250 MB (5x the bare app's 50 MB)"),
+    Goal(None, ("scheduler", "event"), "<= 0.2 ms per event"),
+)
+
+
+def goal_rows(figures: list[Figure]) -> list[tuple[str, str, str, str, str]]:
+    """(target, figure, value, ratio, verdict) for every goal, "not measured" when no
+    benchmark of this run gave the figure."""
+    rows = []
+    for goal in GOALS:
+        figure = goal.find(figures)
+        label = " ".join(goal.words) if goal.bench is None else f"{goal.bench}: {' '.join(goal.words)}"
+        if figure is None:
+            rows.append((goal.target, label, "-", "-", "not measured"))
+            continue
+        verdict = {True: "ok", False: "missed", None: "no verdict"}[figure.ok]
+        rows.append((goal.target, f"{figure.bench}: {figure.name}", figure.value,
+                     ratio_text(figure), verdict))
+    return rows
 
 
 @dataclass
@@ -229,6 +284,11 @@ def _markdown(runner: Runner, info: dict, command: str) -> str:
         "over the runs (each run's lag divided by its tolerance).",
         "",
     ]
+    lines += ["## The issue's targets", "",
+              "| target | figure | value | ratio | |", "|---|---|---:|---:|---|"]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
+              for row in goal_rows(runner.figures)]
+    lines.append("")
     missed = [f for f in runner.figures if f.ok is False]
     if missed:
         lines += ["## Missed targets", ""]
@@ -264,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    compile_bytecode()  # every server spawned below starts as an installed one would
     begin = time.perf_counter()
     runner = Runner(plan, selected)
     runner.run()
@@ -276,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         command = "python -m bench " + " ".join(sys.argv[1:])
     print()
     print(figures_table(runner.figures))
+    print()
+    print(table(goal_rows(runner.figures), ("issue target", "figure", "value", "ratio", "")))
     for name in runner.errors:
         print(f"FAILED: {name} (traceback above)")
     payload = {**info, "command": command, "plan": vars(plan), "benchmarks": selected,

@@ -66,28 +66,33 @@ def start(mock: Mock) -> None:
     first and leaves the scenario on ``mock.scenario``); they seed an empty
     database only, in one transaction, and stay on the mock for ``/_mock/reset``.
     """
+    from mockcml.core.memory import give_back
     from mockcml.fixtures import FixtureError, read_scenario
+    from mockcml.fixtures.kept import KeptScenario
     from mockcml.fixtures.load import is_empty, seed
 
     settings = mock.settings
     if not mock.scenario_read:
-        scenario = None
         if settings.fixtures:
             try:
                 scenario = read_scenario(settings.fixtures, settings, mock.clock.now())
             except FixtureError as exc:
                 raise SystemExit(f"mockcml: invalid fixtures\n{exc.report()}") from None
-        mock.scenario = scenario
+            mock.scenario = KeptScenario(scenario)
         mock.scenario_read = True
     mock.db.create_all()
     with mock.db.transaction() as session:
         meta.load_clock(session, mock.clock)
         if is_empty(session):
             # The built-in admin is created only when the fixtures define no users.
-            seed(session, mock.scenario, settings, mock.clock.now())
+            seed(session, mock.scenario.get() if mock.scenario else None, settings,
+                 mock.clock.now())
         elif mock.scenario is not None:
             log.warning("the database already holds data, so the fixtures were not applied "
                         "(POST /_mock/reset applies them)")
+    if mock.scenario is not None:
+        mock.scenario.pack()  # kept for resets, compact
+    give_back()
     mock.ready = True
 
 

@@ -159,8 +159,10 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr, flush=True,
         )
     app = create_app(settings)
-    if settings.fixtures:
-        app.state.mock.scenario = scenario  # checked above; start() loads it
+    if scenario is not None:
+        from mockcml.fixtures.kept import KeptScenario
+
+        app.state.mock.scenario = KeptScenario(scenario)  # checked above; start() loads it
         app.state.mock.scenario_read = True
     config = uvicorn_config(app, settings)
     try:
@@ -179,6 +181,9 @@ def _serve(args: argparse.Namespace) -> int:
         if scenario is not None:
             print(f"  fixtures:   {scenario.summary()}", flush=True)
     print(f"  storage:    {_storage(settings)}", flush=True)
+    # Only the app keeps the scenario (start() packs it once seeded): this frame lives as
+    # long as the server.
+    del scenario, app
     gc.freeze()
     gc.enable()
     uvicorn.Server(config).run(sockets=[sock])

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # these import core themselves; typed here, built by the app 
     from mockcml.control.journal import Journal
     from mockcml.control.snapshots import Snapshots
     from mockcml.control.unknown_fields import UnknownFields
-    from mockcml.fixtures.validate import Scenario
+    from mockcml.fixtures.kept import KeptScenario
     from mockcml.lifecycle.scheduler import Scheduler
 
 
@@ -40,7 +40,8 @@ class Mock:
     snapshots: Snapshots = field(init=False)
     unknown_fields: UnknownFields = field(init=False)
     response_style: ResponseStyle = field(init=False)
-    # The checked fixtures (None: there are none). ``mockcml serve`` reads them before
-    # start() so that it can refuse bad ones early; start() reads them when nobody has.
-    scenario: Scenario | None = None
+    # The checked fixtures (None: there are none), packed once seeded (fixtures/kept.py).
+    # ``mockcml serve`` reads them before start() so that it can refuse bad ones early;
+    # start() reads them when nobody has.
+    scenario: KeptScenario | None = None
     scenario_read: bool = False
