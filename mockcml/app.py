@@ -14,8 +14,7 @@ from starlette.responses import Response
 
 from mockcml.control.faults import FaultBook
 from mockcml.control.journal import Journal, JournalMiddleware
-from mockcml.control.router import guarded as guarded_router
-from mockcml.control.router import router as control_router
+from mockcml.control.lazy import LazyControl
 from mockcml.control.snapshots import Snapshots
 from mockcml.control.unknown_fields import UnknownFields
 from mockcml.core import meta
@@ -132,8 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         return Response(schema_bytes(), media_type="application/schema+json")
 
-    app.include_router(control_router)
-    app.include_router(guarded_router)
+    # The /_mock routes are built on first use (control/lazy.py), ahead of FastAPI's own.
+    app.router.routes.insert(0, LazyControl(app))
     app.add_middleware(JournalMiddleware, journal=mock.journal)
     # The contract first: it is where nearly every request goes.
     app.router.routes.insert(0, ContractRouter(mock.contract.operations))
