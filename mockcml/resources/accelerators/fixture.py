@@ -53,10 +53,10 @@ def _refs(entries: list[dict[str, Any]], refs: Refs):  # noqa: ANN202
 
 def _seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
     columns = set(table_of(NodeLabel).columns.keys())
-    for entry in entries:
-        seeding.session.add(NodeLabel(**{n: v for n, v in entry.items() if n in columns},
-                                      created_at=seeding.now, updated_at=seeding.now))
-    seeding.session.flush()  # quotas, seeded next, name these labels
+    # In the database before the quotas, seeded next, name these labels.
+    seeding.insert(NodeLabel, [{**{n: v for n, v in entry.items() if n in columns},
+                                "created_at": seeding.now, "updated_at": seeding.now}
+                               for entry in entries])
 
 
 SECTION = Section("accelerator_node_labels", NODE_LABEL, "Accelerator (GPU) node labels.",

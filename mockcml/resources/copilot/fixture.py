@@ -9,6 +9,7 @@ from mockcml.core.errors import ApiError
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Section, Seeding
 from mockcml.resources.copilot import service
+from mockcml.resources.copilot.tables import CopilotModel
 
 
 def _record(name: str, what: str) -> k.Record:
@@ -38,9 +39,11 @@ def _check(entries: list[dict[str, Any]]):  # noqa: ANN202
 
 
 def _seed(kind: str):  # noqa: ANN202
+    # Names are unique by the record's key and _check allows one enabled default: what
+    # create_model asks the database, the check has answered for the whole section.
     def seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
-        for entry in entries:
-            service.create_model(seeding.session, kind, entry, seeding.now)
+        seeding.insert(CopilotModel, [service.model_row(kind, entry, seeding.now)
+                                      for entry in entries])
     return seed
 
 

@@ -81,12 +81,18 @@ def _settle(session: Session, model: CopilotModel) -> None:
             col(CopilotModel.kind) == model.kind, col(CopilotModel.id) != model.id).values(default=False))
 
 
+def model_row(kind: str, body: dict[str, Any], now: float) -> dict[str, Any]:
+    """A new model's fields (text and endpoint checked), for CreateCopilotModel and fixtures."""
+    return {"id": new_id(), "kind": kind, "provider": required_text(body, "provider"),
+            "name": required_text(body, "name"),
+            "endpoint": _endpoint((body.get("endpoint") or "").strip()),
+            "enabled": body.get("enabled", True), "default": bool(body.get("default")),
+            "provider_id": (body.get("provider_id") or "").strip(), "created_at": now,
+            "updated_at": now}
+
+
 def create_model(session: Session, kind: str, body: dict[str, Any], now: float) -> CopilotModel:
-    model = CopilotModel(
-        id=new_id(), kind=kind, provider=required_text(body, "provider"),
-        name=required_text(body, "name"), endpoint=_endpoint((body.get("endpoint") or "").strip()),
-        enabled=body.get("enabled", True), default=bool(body.get("default")),
-        provider_id=(body.get("provider_id") or "").strip(), created_at=now, updated_at=now)
+    model = CopilotModel(**model_row(kind, body, now))
     _check(session, model)
     session.add(model)
     _settle(session, model)

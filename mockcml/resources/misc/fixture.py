@@ -90,18 +90,20 @@ def _machine_refs(entries: list[dict[str, Any]], refs: Refs):  # noqa: ANN202
 
 
 def _machine_seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
-    for entry in entries:
-        seeding.session.add(MachineUser(user_id=seeding.user(entry["username"])))
+    seeding.insert(MachineUser, [{"user_id": seeding.user(e["username"])} for e in entries])
 
 
 def _app_seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
     from mockcml.fixtures.timeline import at
 
+    columns = table_of(MlServingApp).columns
+    rows = []
     for entry in entries:
-        row = {n: v for n, v in entry.items() if n in table_of(MlServingApp).columns}
+        row = {n: v for n, v in entry.items() if n in columns}
         row["creation_date"] = (at(entry["creation_date"], seeding.now)
                                 if "creation_date" in entry else seeding.now)
-        seeding.session.add(MlServingApp(**row))
+        rows.append(row)
+    seeding.insert(MlServingApp, rows)
 
 
 def _site_seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:

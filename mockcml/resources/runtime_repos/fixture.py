@@ -9,6 +9,7 @@ from mockcml.core.errors import ApiError
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Section, Seeding
 from mockcml.resources.runtime_repos import service
+from mockcml.resources.runtime_repos.tables import RuntimeRepo
 
 RUNTIME_REPO = k.Record("RuntimeRepo", "A runtime repository: the fields of "
                         "CreateRuntimeRepoRequest.", (
@@ -33,8 +34,9 @@ def _check(entries: list[dict[str, Any]]):  # noqa: ANN202
 
 
 def _seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
-    for entry in entries:
-        service.create_repo(seeding.session, entry, seeding.now)
+    # Names are unique by the record's key and URLs by _check: what create_repo asks the
+    # database, the check has answered for the whole section.
+    seeding.insert(RuntimeRepo, [service.repo_row(entry, seeding.now) for entry in entries])
 
 
 SECTION = Section("runtime_repos", RUNTIME_REPO, "Runtime repositories.", "runtime repo",

@@ -57,12 +57,17 @@ def get_repo(session: Session, raw_id: Any) -> RuntimeRepo:
     return repo
 
 
+def repo_row(body: dict[str, Any], now: float) -> dict[str, Any]:
+    """A new repo's fields (name and URL checked), for CreateRuntimeRepo and fixtures."""
+    return {"name": required_text(body, "name"), "url": _url(required_text(body, "url")),
+            "created_at": now}
+
+
 def create_repo(session: Session, body: dict[str, Any], now: float) -> RuntimeRepo:
-    name = required_text(body, "name")
-    url = _url(required_text(body, "url"))
-    _unique(session, "name", name)
-    _unique(session, "url", url)
-    repo = RuntimeRepo(name=name, url=url, created_at=now)
+    row = repo_row(body, now)
+    _unique(session, "name", row["name"])
+    _unique(session, "url", row["url"])
+    repo = RuntimeRepo(**row)
     session.add(repo)
     session.flush()
     return repo
