@@ -21,6 +21,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from mockcml.fixtures.schema import SCHEMA_FILE, render  # noqa: E402
+from scripts.generated import write_or_check  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,18 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="compare with the committed file instead of writing it")
     args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        current = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.is_file() else ""
-        if current != text:
-            print(f"{SCHEMA_FILE} is out of date: run python scripts/build_fixture_schema.py",
-                  file=sys.stderr)
-            return 1
-        print(f"{SCHEMA_FILE.name} is up to date")
-        return 0
-    SCHEMA_FILE.write_text(text, encoding="utf-8")
-    print(f"wrote {SCHEMA_FILE}")
-    return 0
+    return write_or_check(SCHEMA_FILE, render(), "python scripts/build_fixture_schema.py",
+                          args.check)
 
 
 if __name__ == "__main__":

@@ -42,17 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="compare with the committed script instead of writing it")
     args = parser.parse_args(argv)
-    text = render(tables())
-    if args.check:
-        current = SCRIPT.read_text(encoding="utf-8") if SCRIPT.is_file() else ""
-        if current != text:
-            print(f"{SCRIPT} is out of date: run python scripts/build_schema.py", file=sys.stderr)
-            return 1
-        print(f"{SCRIPT.name} is up to date")
-        return 0
-    SCRIPT.write_text(text, encoding="utf-8")
-    print(f"wrote {SCRIPT}")
-    return 0
+    from scripts.generated import write_or_check
+
+    return write_or_check(SCRIPT, render(tables()), "python scripts/build_schema.py", args.check)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,14 @@ def _settable(status: str | None) -> str:
     return status
 
 
+# Uploaded add-ons are numbered after the catalogue.
+FIRST_UPLOAD_ID = max(a.id for a in addons.ADDONS) + 1
+
+
+def status_reason(status: str) -> str:
+    return "" if status == "AVAILABLE" else f"{status.lower()} by a site administrator"
+
+
 def update_status(session: Session, body: dict[str, Any]) -> int:
     status = _settable(body.get("status"))
     ids, identifiers = body.get("ids") or [], body.get("identifiers") or []
@@ -40,7 +48,7 @@ def update_status(session: Session, body: dict[str, Any]) -> int:
     rows = session.execute(select(*view.c).where(
         or_(view.c.id.in_(ids), view.c.identifier.in_(identifiers)),
         view.c.manageable.is_(True))).mappings().all()
-    reason = "" if status == "AVAILABLE" else f"{status.lower()} by a site administrator"
+    reason = status_reason(status)
     for row in rows:
         stored = session.get(RuntimeAddon, row["id"])
         if stored is None:
@@ -88,7 +96,7 @@ def _add(session: Session, items: list[dict[str, Any]], now: float) -> None:
             raise AlreadyExists(f"runtime add-on {item['identifier']!r} already exists")
         seen.add(item["identifier"])
     stored = session.execute(select(func.max(RuntimeAddon.id))).scalar() or 0
-    next_id = max(stored, max(a.id for a in addons.ADDONS)) + 1
+    next_id = max(stored, FIRST_UPLOAD_ID - 1) + 1
     for offset, item in enumerate(items):
         session.add(RuntimeAddon(id=next_id + offset, created_at=now, **item))
     session.flush()

@@ -15,7 +15,7 @@ from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Refs, Section, Seeding
 from mockcml.kit.sql import table_of
 from mockcml.resources.misc import addon_admin, addons, site
-from mockcml.resources.misc.tables import MachineUser, MlServingApp
+from mockcml.resources.misc.tables import MachineUser, MlServingApp, RuntimeAddon
 
 ADDON_STATUSES = ("AVAILABLE", "DISABLED", "DEPRECATED", "DELETED", "FAILED")
 
@@ -70,17 +70,25 @@ def _addon_check(entries: list[dict[str, Any]]):  # noqa: ANN202
 
 
 def _addon_seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
-    new = [e for e in entries if e["identifier"] not in addons.BY_IDENTIFIER]
-    added = {e["identifier"] for e in new}
-    if new:
-        addon_admin._add(seeding.session, [addon_admin._description(e, "add-on") for e in new],
-                         seeding.now)
+    """The rows LoadRuntimeAddonsUpload (new add-ons, numbered after the catalogue) and
+    UpdateRuntimeAddonStatus (a catalogue add-on's row, or a new one's status) write,
+    built at once: the database holds no add-on rows yet, and ``_addon_check`` refused
+    what those operations would."""
+    rows = []
+    next_id = addon_admin.FIRST_UPLOAD_ID
     for entry in entries:
         status = entry.get("status", "AVAILABLE")
-        if entry["identifier"] in added and status == "AVAILABLE":
-            continue
-        addon_admin.update_status(seeding.session, {"status": status,
-                                                    "identifiers": [entry["identifier"]]})
+        state = {"status": status, "reason": addon_admin.status_reason(status)}
+        known = addons.BY_IDENTIFIER.get(entry["identifier"])
+        if known is not None:
+            rows.append({"id": known.id, "identifier": known.identifier,
+                         "component": known.component, "display_name": known.display_name,
+                         "manageable": True, "created_at": known.created_at, **state})
+        else:
+            rows.append({**addon_admin._description(entry, "add-on"), "id": next_id,
+                         "manageable": True, "created_at": seeding.now, **state})
+            next_id += 1
+    seeding.insert(RuntimeAddon, rows)
 
 
 def _machine_refs(entries: list[dict[str, Any]], refs: Refs):  # noqa: ANN202
