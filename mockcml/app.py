@@ -63,7 +63,7 @@ def start(mock: Mock) -> None:
 
     Fixtures are checked whole before anything is written (``mockcml serve`` checks them
     first and leaves the scenario on ``mock.scenario``); they seed an empty
-    database only, in one transaction, and stay on the mock for ``/_mock/reset``.
+    database only, in one transaction, and stay on the mock, packed, for ``/_mock/reset``.
     """
     from mockcml.core.memory import give_back
     from mockcml.fixtures import FixtureError, read_scenario
@@ -84,8 +84,8 @@ def start(mock: Mock) -> None:
         meta.load_clock(session, mock.clock)
         if is_empty(session):
             # The built-in admin is created only when the fixtures define no users.
-            seed(session, mock.scenario.get() if mock.scenario else None, settings,
-                 mock.clock.now())
+            seed(session, mock.scenario.get() if mock.scenario is not None else None,
+                 settings, mock.clock.now())
         elif mock.scenario is not None:
             log.warning("the database already holds data, so the fixtures were not applied "
                         "(POST /_mock/reset applies them)")
