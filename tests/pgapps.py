@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import mockcml.app
-from mockcml.core.db import Database, normalize_url
+from mockcml.core.db import IN_MEMORY, Database, normalize_url
 
 _counter = itertools.count()
 _lock = threading.Lock()
@@ -35,13 +35,13 @@ class _Server:
     def _template(self) -> str:
         with _lock:
             if self.template is None:
-                from sqlmodel import SQLModel
+                from mockcml.migrations import upgrade
 
                 name = f"{self.prefix}_tpl"
                 with self.admin.connect() as conn:
                     conn.execute(text(f'CREATE DATABASE "{name}"'))
                 engine = create_engine(self.url.set(database=name))
-                SQLModel.metadata.create_all(engine)
+                upgrade(engine)  # as a server would: clones start at head
                 engine.dispose()
                 self.template = name
             return self.template
@@ -71,7 +71,7 @@ class PostgresTestDatabase(Database):
     """A ``Database`` that swaps the in-memory SQLite URL for a fresh PostgreSQL database."""
 
     def __init__(self, url: str) -> None:
-        fresh = url in ("sqlite://", "sqlite:///:memory:") and _server is not None
+        fresh = url in IN_MEMORY and _server is not None
         if fresh:
             url = _server.new_url()
         super().__init__(url)
@@ -81,7 +81,7 @@ class PostgresTestDatabase(Database):
             weakref.finalize(self, _drop_later, self.engine, url)
 
     def create_all(self) -> None:
-        # The database appears, with its schema, where the app would create the schema.
+        # The database appears, with its schema (at head), where the app would create it.
         if self._missing:
             _server.create(self.url)
             self._missing = False

@@ -24,6 +24,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 # Database threads for a server database (PostgreSQL); each may hold two connections.
 DB_WORKERS = 4
+IN_MEMORY = ("sqlite://", "sqlite:///:memory:")
 
 
 def normalize_url(url: str) -> str:
@@ -40,7 +41,7 @@ def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=2 * DB_WORKERS, max_overflow=4)
-    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    in_memory = url in IN_MEMORY
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False},
@@ -195,7 +196,18 @@ class Database:
         return {"workers": self.workers, "checked_out": checked_out, "queued": self.queued}
 
     def create_all(self) -> None:
-        SQLModel.metadata.create_all(self.engine)
+        """The schema. In memory it is made from the models, and Alembic is not even
+        imported (start-up time); a SQLite file or a PostgreSQL database is created or
+        upgraded in place to the newest migration (``mockcml/migrations``)."""
+        if self.url in IN_MEMORY:
+            SQLModel.metadata.create_all(self.engine)
+            return
+        from mockcml.migrations import SchemaMismatch, upgrade
+
+        try:
+            upgrade(self.engine)
+        except SchemaMismatch as exc:
+            raise SystemExit(f"mockcml: cannot use {self.engine.url!r}: {exc}") from None
 
     def drop_all(self) -> None:
         SQLModel.metadata.drop_all(self.engine)
