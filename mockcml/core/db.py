@@ -114,9 +114,26 @@ def _as_text(expr, compiler, kw) -> str:  # noqa: ANN001
     return f"CAST({compiler.process(expr, **kw)} AS TEXT)"
 
 
+_catalog = threading.local()
+
+
+@contextmanager
+def catalog_reads() -> Iterator[None]:
+    """Inside, SQLAlchemy's own catalog queries work on PostgreSQL: reflection (as Alembic's
+    schema comparison uses it) binds small integers where the catalog functions want
+    INTEGER (``generate_subscripts(indkey, 1)``), which a BIGINT bind breaks."""
+    _catalog.reading = True
+    try:
+        yield
+    finally:
+        _catalog.reading = False
+
+
 @compiles(sqltypes.Integer, "postgresql")
-def _pg_integer(_type, _compiler, **_kw) -> str:  # noqa: ANN001
+def _pg_integer(type_, compiler, **kw) -> str:  # noqa: ANN001
     """SQLite integers are 64-bit (sizes in bytes, epoch milliseconds); so are ours."""
+    if kw.get("type_expression") is None and getattr(_catalog, "reading", False):
+        return compiler.visit_integer(type_, **kw)  # a bind in a catalog query
     return "BIGINT"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from mockcml.migrations import metadata
+from mockcml.migrations import compare_type, metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -13,7 +13,7 @@ context.configure(
     target_metadata=metadata(),
     # SQLite alters a table by copying it; Alembic's batch mode writes that copy.
     render_as_batch=connection.dialect.name == "sqlite",
-    compare_type=True,
+    compare_type=compare_type,
 )
 with context.begin_transaction():
     context.run_migrations()
