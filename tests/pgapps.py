@@ -14,6 +14,8 @@ import os
 import threading
 import uuid
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -95,6 +97,22 @@ def _drop_later(engine, url: str) -> None:  # noqa: ANN001
             _server.drop(url)
         except Exception:  # noqa: BLE001 - cleanup of a throwaway cluster; never fail a test
             pass
+
+
+@contextmanager
+def scratch_database(url: str, prefix: str) -> Iterator[str]:
+    """An empty database on the server at ``url`` while inside; its SQLAlchemy URL."""
+    server = make_url(normalize_url(url))
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def install(url: str) -> None:

@@ -5,19 +5,18 @@ runs there (``python -m tests.pg run -- ...``)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from mockcml import migrations
-from mockcml.core.db import Database, normalize_url
+from mockcml.core.db import Database
 from mockcml.migrations import __main__ as cli
 from tests.conftest import ON_POSTGRESQL, TEST_DATABASE_URL
+from tests.pgapps import scratch_database
 
 # A revision after head, only for these tests: a column added to a table that has rows.
 EXTRA_REVISION = '''
@@ -47,17 +46,8 @@ def url(tmp_path: Path) -> Iterator[str]:
     if not ON_POSTGRESQL:
         yield f"sqlite:///{tmp_path / 'state.db'}"
         return
-    server = make_url(normalize_url(TEST_DATABASE_URL or ""))
-    name = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(TEST_DATABASE_URL or "", "mig") as url:
+        yield url
 
 
 @pytest.fixture
