@@ -179,3 +179,23 @@ def _models_with_an_extra_column() -> sa.MetaData:
         copy.tables["mock_meta"].append_column(sa.Column("extra", sa.String(), nullable=True))
         _EXTRA.append(copy)
     return _EXTRA[0]
+
+
+def test_the_in_memory_default_never_loads_alembic():
+    """Start-up speed: the schema of an in-memory database comes from the models directly."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from mockcml.app import create_app, start\n"
+            "from mockcml.settings import Settings\n"
+            "mock = create_app(Settings()).state.mock\n"
+            "mock.db.call(start, mock)\n"
+            "mock.db.dispose()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'"
+            " or m == 'mockcml.migrations'))\n")
+    # The suite's environment carries no server setting (conftest): in memory.
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=dict(os.environ))
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
