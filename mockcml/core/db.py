@@ -25,6 +25,13 @@ from sqlmodel import Session, SQLModel, create_engine
 # Database threads for a server database (PostgreSQL); each may hold two connections.
 DB_WORKERS = 4
 IN_MEMORY = ("sqlite://", "sqlite:///:memory:")
+# PostgreSQL advisory lock keys (one 64-bit space per database), all of mockcml's here so
+# that they stay distinct: the scheduler's leader and its passes (lifecycle/leader.py), a
+# start's schema upgrade (mockcml/migrations) and its seeding (app.start).
+LOCK_LEADER = 0x6D6F636B_0001
+LOCK_PASS = 0x6D6F636B_0002
+LOCK_MIGRATE = 0x6D6F636B_0003
+LOCK_SEED = 0x6D6F636B_0004
 
 
 def normalize_url(url: str) -> str:

@@ -40,16 +40,14 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import Sequence, event
 from sqlmodel import SQLModel
 
+from mockcml.core.db import LOCK_LEADER, LOCK_PASS
+
 if TYPE_CHECKING:
     from mockcml.core.db import Database
 
 log = logging.getLogger("mockcml.scheduler")
 
 Role = Literal["leader", "follower"]
-# Advisory lock keys (one 64-bit space per database): arbitrary, fixed, and distinct from
-# the migration lock's (mockcml/migrations).
-LEADER_KEY = 0x6D6F636B_0001
-PASS_KEY = 0x6D6F636B_0002
 CHANNEL = "mockcml_scheduler"
 # A follower tries the leader lock this often; a leader re-checks the counter this often
 # even when no notification came (one lost while reconnecting, say).
@@ -124,7 +122,7 @@ class Election:
     def _on_begin(self, conn) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
         if getattr(self._local, "passing", False):
             # Held until the pass's transaction ends; a pass elsewhere waits here for it.
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PASS_KEY})")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_PASS})")
 
     # -- the election (event loop) --------------------------------------------------
 
@@ -164,7 +162,7 @@ class Election:
         await conn.execute("SET tcp_keepalives_idle = 2; SET tcp_keepalives_interval = 1; "
                            "SET tcp_keepalives_count = 2")
         while not self.leading:
-            cursor = await conn.execute("SELECT pg_try_advisory_lock(%s)", (LEADER_KEY,))
+            cursor = await conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_LEADER,))
             row = await cursor.fetchone()
             if row is not None and row[0]:
                 break

@@ -34,13 +34,11 @@ from sqlalchemy import BigInteger, Integer, MetaData, create_engine, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-from mockcml.core.db import catalog_reads
+from mockcml.core.db import LOCK_MIGRATE, catalog_reads
 
 HERE = Path(__file__).parent
 # Where revisions live (tests add a directory of their own).
 VERSION_DIRS = [HERE / "versions"]
-# Advisory lock key (PostgreSQL) around a start's upgrade; distinct from the scheduler's.
-MIGRATE_KEY = 0x6D6F636B_0003
 
 
 class SchemaMismatch(RuntimeError):
@@ -87,7 +85,7 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Held to the end of this transaction: processes starting together take turns.
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATE_KEY})")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_MIGRATE})")
         at = current(conn)
         if at is not None and at == head():
             return

@@ -62,7 +62,7 @@ def _replicas(url: str, count: int = 2, scale: str = "0.1") -> list[LiveServer]:
 
     def start(server: LiveServer) -> None:
         try:
-            server.start(timeout=60)
+            server.start(timeout=180)  # two at once, on a busy machine
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

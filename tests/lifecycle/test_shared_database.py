@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from mockcml.lifecycle.leader import LEADER_KEY
+from mockcml.core.db import LOCK_LEADER
 from tests.conftest import ON_POSTGRESQL, TEST_DATABASE_URL, make_asgi_client
 from tests.helpers import auth, make_job, make_project
 from tests.pgapps import scratch_database
@@ -39,7 +39,7 @@ def test_a_follower_sees_events_another_process_added(shared_url):
     # Someone else holds the leader lock: neither mock runs a background loop, so only
     # request-time catch-up can fire the dependent run below.
     with psycopg.connect(libpq, autocommit=True) as holder:
-        holder.execute("SELECT pg_advisory_lock(%s)", (LEADER_KEY,))
+        holder.execute("SELECT pg_advisory_lock(%s)", (LOCK_LEADER,))
         with make_asgi_client(db=shared_url, time_scale=0) as a:
             with make_asgi_client(db=shared_url, time_scale=0) as b:
                 assert _role(a) == _role(b) == "follower"
@@ -56,5 +56,5 @@ def test_a_follower_sees_events_another_process_added(shared_url):
                 # counter does.
                 listed = a.get(runs, headers=auth()).json()["job_runs"]
                 assert len(listed) == 1, listed
-            holder.execute("SELECT pg_advisory_unlock(%s)", (LEADER_KEY,))
+            holder.execute("SELECT pg_advisory_unlock(%s)", (LOCK_LEADER,))
             _wait_role(a, "leader")  # followers retry the lock: a takes over
