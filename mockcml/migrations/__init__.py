@@ -122,6 +122,8 @@ def _adopt(conn: Connection) -> None:
             "this database holds mockcml tables but no migration history, and its schema "
             f"differs from this version's:\n{listed}\nStart on an empty database (export the "
             "state first with `mockcml export` if it matters).")
+    # What the comparison does not cover (the scheduler's sequence on PostgreSQL): made now.
+    metadata().create_all(conn, checkfirst=True)
     command.stamp(_config(conn), "head")
 
 

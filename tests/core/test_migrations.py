@@ -122,10 +122,15 @@ def test_a_database_made_before_migrations_is_adopted_when_it_matches(url, engin
     migrations.metadata().create_all(engine)  # what mockcml did before migrations
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO mock_meta (key, value) VALUES ('k', '1')")
+        if conn.dialect.name == "postgresql":  # older than the scheduler's counter
+            conn.exec_driver_sql("DROP SEQUENCE mockcml_scheduler_generation")
     _start(url)
     with engine.connect() as conn:
         assert migrations.current(conn) == migrations.head()
         assert conn.exec_driver_sql("SELECT count(*) FROM mock_meta").scalar() == 1
+        if conn.dialect.name == "postgresql":
+            assert conn.exec_driver_sql(
+                "SELECT nextval('mockcml_scheduler_generation')").scalar_one() == 1
 
 
 def test_a_database_made_before_migrations_that_differs_is_refused(url, engine):
