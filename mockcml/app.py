@@ -20,7 +20,7 @@ from mockcml.control.unknown_fields import UnknownFields
 from mockcml.core import meta
 from mockcml.core.clock import Clock
 from mockcml.core.contract import load_contract
-from mockcml.core.db import Database
+from mockcml.core.db import LOCK_SEED, Database
 from mockcml.core.errors import HTTP_TO_GRPC, ApiError, error_response, render
 from mockcml.core.intake import Intake, Limits
 from mockcml.core.render import ResponseStyle
@@ -81,6 +81,10 @@ def start(mock: Mock) -> None:
         mock.scenario_read = True
     mock.db.create_all()
     with mock.db.transaction() as session:
+        if mock.db.dialect == "postgresql":
+            # Processes starting together on one database: one seeds, the others wait
+            # for it, then find data.
+            session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_SEED})")
         meta.load_clock(session, mock.clock)
         if is_empty(session):
             # The built-in admin is created only when the fixtures define no users.

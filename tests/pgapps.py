@@ -14,12 +14,14 @@ import os
 import threading
 import uuid
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import mockcml.app
-from mockcml.core.db import Database, normalize_url
+from mockcml.core.db import IN_MEMORY, Database, normalize_url
 
 _counter = itertools.count()
 _lock = threading.Lock()
@@ -35,13 +37,13 @@ class _Server:
     def _template(self) -> str:
         with _lock:
             if self.template is None:
-                from sqlmodel import SQLModel
+                from mockcml.migrations import upgrade
 
                 name = f"{self.prefix}_tpl"
                 with self.admin.connect() as conn:
                     conn.execute(text(f'CREATE DATABASE "{name}"'))
                 engine = create_engine(self.url.set(database=name))
-                SQLModel.metadata.create_all(engine)
+                upgrade(engine)  # as a server would: clones start at head
                 engine.dispose()
                 self.template = name
             return self.template
@@ -71,7 +73,7 @@ class PostgresTestDatabase(Database):
     """A ``Database`` that swaps the in-memory SQLite URL for a fresh PostgreSQL database."""
 
     def __init__(self, url: str) -> None:
-        fresh = url in ("sqlite://", "sqlite:///:memory:") and _server is not None
+        fresh = url in IN_MEMORY and _server is not None
         if fresh:
             url = _server.new_url()
         super().__init__(url)
@@ -81,7 +83,7 @@ class PostgresTestDatabase(Database):
             weakref.finalize(self, _drop_later, self.engine, url)
 
     def create_all(self) -> None:
-        # The database appears, with its schema, where the app would create the schema.
+        # The database appears, with its schema (at head), where the app would create it.
         if self._missing:
             _server.create(self.url)
             self._missing = False
@@ -95,6 +97,22 @@ def _drop_later(engine, url: str) -> None:  # noqa: ANN001
             _server.drop(url)
         except Exception:  # noqa: BLE001 - cleanup of a throwaway cluster; never fail a test
             pass
+
+
+@contextmanager
+def scratch_database(url: str, prefix: str) -> Iterator[str]:
+    """An empty database on the server at ``url`` while inside; its SQLAlchemy URL."""
+    server = make_url(normalize_url(url))
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def install(url: str) -> None:

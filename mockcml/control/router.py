@@ -74,7 +74,10 @@ async def ready(mock: MockDep) -> dict:
     return {"ready": mock.ready, "fixtures": list(mock.settings.fixtures),
             "fixtures_loaded": scenario is not None or not mock.settings.fixtures,
             # Read from counters, never from the pool itself: answers while the database is busy.
-            "database": mock.db.status(), "body_readers": mock.intake.reading}
+            "database": mock.db.status(), "body_readers": mock.intake.reading,
+            # Whether this process runs the background scheduler (several processes on one
+            # PostgreSQL database elect one; SQLite is always "leader").
+            "scheduler": mock.scheduler.leader.role}
 
 
 @router.get("/coverage")
@@ -131,7 +134,7 @@ async def restore_snapshot(name: str, mock: MockDep) -> dict:
     """Back to a saved state: data and the whole clock (offset, freeze, time scale)."""
     snap = await mock.db.run(mock.snapshots.restore, name)
     await _save_clock(mock)  # a restart with a database file continues from here
-    mock.scheduler.poke()
+    await mock.db.run(mock.scheduler.poke)  # may tell other processes (PostgreSQL)
     return _snapshot_out(snap)
 
 

@@ -24,6 +24,14 @@ from sqlmodel import Session, SQLModel, create_engine
 
 # Database threads for a server database (PostgreSQL); each may hold two connections.
 DB_WORKERS = 4
+IN_MEMORY = ("sqlite://", "sqlite:///:memory:")
+# PostgreSQL advisory lock keys (one 64-bit space per database), all of mockcml's here so
+# that they stay distinct: the scheduler's leader and its passes (lifecycle/leader.py), a
+# start's schema upgrade (mockcml/migrations) and its seeding (app.start).
+LOCK_LEADER = 0x6D6F636B_0001
+LOCK_PASS = 0x6D6F636B_0002
+LOCK_MIGRATE = 0x6D6F636B_0003
+LOCK_SEED = 0x6D6F636B_0004
 
 
 def normalize_url(url: str) -> str:
@@ -40,7 +48,7 @@ def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=2 * DB_WORKERS, max_overflow=4)
-    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    in_memory = url in IN_MEMORY
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False},
@@ -113,9 +121,26 @@ def _as_text(expr, compiler, kw) -> str:  # noqa: ANN001
     return f"CAST({compiler.process(expr, **kw)} AS TEXT)"
 
 
+_catalog = threading.local()
+
+
+@contextmanager
+def catalog_reads() -> Iterator[None]:
+    """Inside, SQLAlchemy's own catalog queries work on PostgreSQL: reflection (as Alembic's
+    schema comparison uses it) binds small integers where the catalog functions want
+    INTEGER (``generate_subscripts(indkey, 1)``), which a BIGINT bind breaks."""
+    _catalog.reading = True
+    try:
+        yield
+    finally:
+        _catalog.reading = False
+
+
 @compiles(sqltypes.Integer, "postgresql")
-def _pg_integer(_type, _compiler, **_kw) -> str:  # noqa: ANN001
+def _pg_integer(type_, compiler, **kw) -> str:  # noqa: ANN001
     """SQLite integers are 64-bit (sizes in bytes, epoch milliseconds); so are ours."""
+    if kw.get("type_expression") is None and getattr(_catalog, "reading", False):
+        return compiler.visit_integer(type_, **kw)  # a bind in a catalog query
     return "BIGINT"
 
 
@@ -195,12 +220,22 @@ class Database:
         return {"workers": self.workers, "checked_out": checked_out, "queued": self.queued}
 
     def create_all(self) -> None:
-        if self.dialect == "sqlite":
+        """The schema. In memory it comes from the generated SQLite script (``core/ddl.py``;
+        the models when that script is stale), and Alembic is not even imported (start-up
+        time); a SQLite file or a PostgreSQL database is created or upgraded in place to the
+        newest migration (``mockcml/migrations``)."""
+        if self.url in IN_MEMORY:
             from mockcml.core.ddl import create_sqlite
 
-            if create_sqlite(self.engine, SQLModel.metadata):  # the generated script
-                return
-        SQLModel.metadata.create_all(self.engine)
+            if not create_sqlite(self.engine, SQLModel.metadata):
+                SQLModel.metadata.create_all(self.engine)
+            return
+        from mockcml.migrations import SchemaMismatch, upgrade
+
+        try:
+            upgrade(self.engine)
+        except SchemaMismatch as exc:
+            raise SystemExit(f"mockcml: cannot use {self.engine.url!r}: {exc}") from None
 
     def drop_all(self) -> None:
         SQLModel.metadata.drop_all(self.engine)

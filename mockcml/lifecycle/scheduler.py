@@ -13,6 +13,10 @@ Work is done in bounded *steps* (``EVENTS_PER_STEP`` events, one transaction, on
 on the database thread): a clock jump over a minutely cron, or any chain that keeps
 making events, is worked off step by step with requests served in between, instead of
 holding the database (and every caller waiting on it) for as long as it takes.
+
+With several processes on one PostgreSQL database, only the elected leader runs the
+background loop; requests everywhere still catch up, one pass at a time across processes
+(``lifecycle/leader.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Protocol
 from sqlmodel import Session
 
 from mockcml.core.state import Mock
+from mockcml.lifecycle.leader import Election, leadership_for
 
 log = logging.getLogger("mockcml.scheduler")
 # One step: enough for any ordinary jump (a day of a 5-minute cron is 288 events), small
@@ -54,7 +59,11 @@ class Scheduler:
         self._task: asyncio.Task | None = None
         self._passing = threading.Lock()
         self._busy = False  # a pass holds _passing (several database threads only)
-        mock.clock.subscribe(self.poke)
+        self.leader = leadership_for(mock.db)
+        # Several processes may share the database (PostgreSQL) or not (SQLite: None).
+        self.election = self.leader if isinstance(self.leader, Election) else None
+        # The clock is this process's own: a jump wakes this process only.
+        mock.clock.subscribe(lambda: mock.db.when_done(lambda: self._wake_loop(True)))
 
     def poke(self) -> None:
         """Something may have added events: look again. Safe from any thread (handlers run
@@ -63,7 +72,13 @@ class Scheduler:
         self.mock.db.when_done(self._poke_now)
 
     def _poke_now(self) -> None:
-        self.dirty = True
+        if self.election is not None:  # PostgreSQL: tell the other processes too
+            self.election.announce()
+        self._wake_loop(True)
+
+    def _wake_loop(self, dirty: bool) -> None:
+        if dirty:
+            self.dirty = True
         if self._wake is not None and self._loop_of is not None:
             try:
                 self._loop_of.call_soon_threadsafe(self._wake.set)
@@ -83,6 +98,12 @@ class Scheduler:
         otherwise fire the same due event at once; the second waits, then finds it done.
         """
         now = self.mock.clock.now()
+        election = self.election
+        if election is not None:
+            # PostgreSQL: another process may have added events this cache has not seen.
+            changed, generation = election.changed()
+            if changed:
+                self.dirty = True
         # A pass in progress (another thread) may be firing what this caller must see.
         if not self.dirty and not self._busy and (self.next_due is None or self.next_due > now):
             return 0
@@ -93,7 +114,12 @@ class Scheduler:
         with self._passing:
             self._busy = True
             try:
-                return self._catch_up(self.mock.clock.now())
+                if election is None:
+                    return self._catch_up(self.mock.clock.now())
+                with election.serialized():  # and one pass at a time across processes
+                    fired = self._catch_up(self.mock.clock.now())
+                election.passed(generation)
+                return fired
             finally:
                 self._busy = False
 
@@ -143,13 +169,16 @@ class Scheduler:
     async def _loop(self) -> None:
         assert self._wake is not None
         while True:
-            # On a database thread, like every request: the loop stays free meanwhile.
-            await self.mock.db.run(self.catch_up)
+            # Only the leader runs passes of its own (a follower is woken when elected).
+            leading = self.leader.leading
+            if leading:
+                # On a database thread, like every request: the loop stays free meanwhile.
+                await self.mock.db.run(self.catch_up)
             delay = None
-            if self.next_due is not None and not self.mock.clock.frozen:
+            if leading and self.next_due is not None and not self.mock.clock.frozen:
                 delay = max(0.0, self.next_due - self.mock.clock.now())
             self._wake.clear()
-            if self.dirty:
+            if self.leader.leading != leading or (leading and self.dirty):
                 continue
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
@@ -160,8 +189,10 @@ class Scheduler:
         self._wake = asyncio.Event()
         self._loop_of = asyncio.get_running_loop()
         self._task = self._loop_of.create_task(self._loop(), name="mockcml-scheduler")
+        self.leader.start(self._wake_loop)
 
     async def stop(self) -> None:
+        await self.leader.stop()
         if self._task is not None:
             self._task.cancel()
             try:
