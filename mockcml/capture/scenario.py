@@ -31,11 +31,13 @@ from mockcml.capture.values import (
 )
 from mockcml.capture.workloads import Workloads
 from mockcml.core.errors import InvalidArgument
-from mockcml.fixtures import schema
 from mockcml.kit.wire import parse_timestamp, timestamp
+from mockcml.resources.experiment_runs.fixture import EXPERIMENT_RUN_STATUSES
+from mockcml.resources.job_runs.fixture import RUN_STATUSES
+from mockcml.resources.projects.fixture import KERNELS
 
-_RUN_STATUS = {v: k for k, v in schema.RUN_STATUSES.items()}
-_EXP_RUN_STATUS = {v: k for k, v in schema.EXPERIMENT_RUN_STATUSES.items()}
+_RUN_STATUS = {v: k for k, v in RUN_STATUSES.items()}
+_EXP_RUN_STATUS = {v: k for k, v in EXPERIMENT_RUN_STATUSES.items()}
 
 
 TIME_FIELDS = {"created_at", "starting_at", "running_at", "finished_at", "start_time",
@@ -197,7 +199,7 @@ class Converter(Workloads):
         put(out, "runtime_identifier", self._runtime_ref(j.get("runtime_identifier"),
                                                           f"job {where}/{j['name']}"))
         put(out, "runtime_addon_identifiers", j.get("runtime_addon_identifiers"))
-        if j.get("kernel") in schema.KERNELS:
+        if j.get("kernel") in KERNELS:
             out["kernel"] = j["kernel"]
         put(out, "cpu", j.get("cpu"), 1)
         put(out, "memory", j.get("memory"), 1)

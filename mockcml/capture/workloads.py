@@ -7,10 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from mockcml.capture.values import COUNTS, REMAINING, as_int, env_map, epoch, put, secs
-from mockcml.fixtures import schema
+from mockcml.resources.applications.fixture import APP_STATUSES
+from mockcml.resources.model_builds.fixture import BUILD_STATUSES
+from mockcml.resources.model_deployments.fixture import DEPLOYMENT_STATUSES
+from mockcml.resources.projects.fixture import KERNELS
 
-_APP_STATUS = {v: k for k, v in schema.APP_STATUSES.items()}
-_BUILD_STATUS = {v: k for k, v in schema.BUILD_STATUSES.items()}
+_APP_STATUS = {v: k for k, v in APP_STATUSES.items()}
+_BUILD_STATUS = {v: k for k, v in BUILD_STATUSES.items()}
 
 
 class Workloads:
@@ -32,7 +35,7 @@ class Workloads:
         put(out, "runtime_identifier", self._runtime_ref(a.get("runtime_identifier"),
                                                           f"application {where}/{a['name']}"))
         put(out, "runtime_addon_identifiers", a.get("runtime_addon_identifiers"))
-        if a.get("kernel") in schema.KERNELS:
+        if a.get("kernel") in KERNELS:
             out["kernel"] = a["kernel"]
         put(out, "cpu", a.get("cpu"), 1)
         put(out, "memory", a.get("memory"), 1)
@@ -104,7 +107,7 @@ class Workloads:
         for name in ("comment", "file_path", "function_name", "model_root_dir",
                      "build_script_path"):
             put(out, name, b.get(name))
-        if b.get("kernel") in schema.KERNELS:
+        if b.get("kernel") in KERNELS:
             out["kernel"] = b["kernel"]
         put(out, "runtime_identifier", self._runtime_ref(b.get("runtime_identifier"),
                                                           f"a build of {where}"))
@@ -138,7 +141,7 @@ class Workloads:
 
     def _deployment(self, d: dict[str, Any]) -> dict[str, Any]:
         status = d.get("status") or "stopped"
-        if status not in schema.DEPLOYMENT_STATUSES:
+        if status not in DEPLOYMENT_STATUSES:
             status = "failed"
         out: dict[str, Any] = {"id": d["id"], "status": status, "created_at": d["created_at"]}
         put(out, "deployer", self._user(d.get("deployer")))
