@@ -13,7 +13,7 @@ from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, page, substring
-from mockcml.kit.sql import Row, fetch_one, table_of
+from mockcml.kit.sql import Row, fetch_one, table_of, taken
 from mockcml.kit.users import Creator, Owner, user_keys
 from mockcml.resources.projects.access import (
     PERMISSIONS,
@@ -188,10 +188,8 @@ def _check_choice(value: str, allowed: tuple[str, ...], field: str) -> str:
 def _check_name(session: Session, owner_id: int, name: str, exclude: str | None = None) -> None:
     if not name.strip():
         raise InvalidArgument("project name must not be empty")
-    query = select(col(Project.id)).where(col(Project.owner_id) == owner_id, col(Project.name) == name)
-    if exclude:
-        query = query.where(col(Project.id) != exclude)
-    if session.execute(query).first() is not None:
+    if taken(session, Project, col(Project.owner_id) == owner_id, col(Project.name) == name,
+             exclude=exclude):
         raise AlreadyExists(f"a project named {name!r} already exists for this owner")
 
 
