@@ -37,7 +37,7 @@ from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgume
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_in_project, one_of, page, substring
-from mockcml.kit.users import Creator, user_keys
+from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.lifecycle import durations, engine, scripts
 from mockcml.resources.applications import lifecycle
 from mockcml.resources.applications.lifecycle import APPLICATION
@@ -70,7 +70,7 @@ def listing(now: float) -> Listing:
         model="Application",
         filters={
             "bypass_authentication": boolean(col(Application.bypass_authentication)),
-            **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+            **user_filters("creator", Creator),
             "description": substring(col(Application.description)),
             "kernel": substring(col(Application.kernel)),
             "name": substring(col(Application.name)),

@@ -14,7 +14,7 @@ from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_in_project, page, substring
 from mockcml.kit.sql import fetch_one
-from mockcml.kit.users import Creator, Owner, user_keys
+from mockcml.kit.users import Creator, Owner, user_filters, user_keys
 from mockcml.resources.jobs import cron
 from mockcml.resources.jobs.tables import Job
 from mockcml.resources.projects.tables import Project, apply_sizes, workload_kernel
@@ -26,8 +26,8 @@ JOB_TYPE = case(
     else_=literal("manual"),
 )
 _FILTERS = {
-    **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
-    **{k: substring(v) for k, v in user_keys("owner", Owner).items()},
+    **user_filters("creator", Creator),
+    **user_filters("owner", Owner),
     # Jobs have no description; the key is accepted and only matches an empty string.
     "description": substring(literal("")),
     "kernel": substring(col(Job.kernel)),

@@ -12,7 +12,7 @@ from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, one_of, page, substring
-from mockcml.kit.users import Creator, user_keys
+from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.lifecycle import scripts
 from mockcml.resources.model_builds import lifecycle
 from mockcml.resources.model_builds.tables import ModelBuild
@@ -34,7 +34,7 @@ def listing(now: float) -> Listing:
         model="ModelBuild",
         filters={
             "comment": substring(col(ModelBuild.comment)),
-            **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+            **user_filters("creator", Creator),
             "crn": substring(col(ModelBuild.crn)),
             "status": one_of(status, {v: v for v in lifecycle.FILTER_VALUES}),
         },

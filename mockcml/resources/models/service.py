@@ -13,7 +13,7 @@ from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_in_project, page, substring
 from mockcml.kit.sql import taken
-from mockcml.kit.users import Creator, user_keys
+from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.resources.models.ids import access_key, crn
 from mockcml.resources.models.tables import Model
 from mockcml.resources.projects.tables import Project
@@ -24,7 +24,7 @@ MODEL_LISTING = Listing(
     model="Model",
     filters={
         "auth_enabled": boolean(col(Model.auth_enabled)),
-        **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+        **user_filters("creator", Creator),
         "description": substring(col(Model.description)),
         "name": substring(col(Model.name)),
     },
