@@ -37,14 +37,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 
 ADMIN_KEY = "mockcml-admin-key"
-__all__ = ["MockCML", "MockServer", "isolated_settings"]
+__all__ = ["LiveServer", "MockCML", "MockServer", "isolated_settings", "server_variables"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -194,7 +194,7 @@ class MockCML:
 def isolated_settings(**values: Any) -> Any:
     """``mockcml.settings.Settings`` from ``values`` and defaults only, never from the
     caller's ``MOCKCML_*`` environment: a test's server must not change with the shell it
-    was started from (the live fixture strips those variables from its child too)."""
+    was started from (``LiveServer`` strips those variables from its child too)."""
     from mockcml.settings import Settings
 
     class _Isolated(Settings):
@@ -206,16 +206,20 @@ def isolated_settings(**values: Any) -> Any:
     return _Isolated(**values)
 
 
-def _child_env() -> dict[str, str]:
-    """This process's environment without any ``MOCKCML_*`` variable."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("MOCKCML_")}
+def server_variables(environ: Mapping[str, str]) -> list[str]:
+    """The names in ``environ`` that configure a mockcml server (``MOCKCML_<setting>``, in
+    any case, as the settings read them); other ``MOCKCML_*`` names are not among them."""
+    from mockcml.settings import Settings
+
+    names = {f"MOCKCML_{field.upper()}" for field in Settings.model_fields}
+    return [name for name in environ if name.upper() in names]
 
 
 def _is_testclient(http: Any) -> bool:
     return type(http).__name__ == "TestClient"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -232,48 +236,114 @@ def _keys_from(fixtures: tuple[str, ...]) -> dict[str, str]:
     return api_keys(list(fixtures)) or keys
 
 
-class MockServer:
-    """A ``mockcml serve`` child process on a free port."""
+def end_process(proc: subprocess.Popen, kill: bool = False, grace: float = 10) -> None:
+    """Stop a child process: terminate it (or ``kill`` it at once), and kill it if it is
+    still there after ``grace`` seconds."""
+    if proc.poll() is not None:
+        return
+    if kill:
+        proc.kill()
+    else:
+        proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class LiveServer:
+    """``mockcml serve *args`` in a child process on a free loopback port.
+
+    Its environment is this process's without any server setting, plus ``env``: the shell
+    a suite runs in never changes the server under test. What it prints goes to a
+    temporary file, not a pipe: a pipe nobody drains fills up and stalls a chatty server.
+    """
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None,
+                 cwd: Path | str | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.args = args
+        skip = set(server_variables(os.environ))
+        self.env = {**{k: v for k, v in os.environ.items() if k not in skip}, **(env or {})}
+        self.cwd = cwd
+        self.proc: subprocess.Popen | None = None
+        self._out: Any = None
+        self._log = b""
+
+    def start(self, timeout: float = 60.0) -> Self:
+        """Start the server and wait until it answers (a loaded machine may take a while
+        just to import it)."""
+        # Imported before anything starts, so a missing client library leaves no process.
+        import httpx
+
+        cmd = [sys.executable, "-m", "mockcml", "serve", "--port", str(self.port),
+               "--log-level", "warning", *self.args]
+        self._out = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=self.env, stdout=self._out,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        with httpx.Client(base_url=self.url, timeout=1) as probe:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(f"mockcml exited with {self.proc.returncode}:\n"
+                                       f"{self.log.decode('utf-8', 'replace')}")
+                try:
+                    if probe.get("/_mock/health").status_code == 200:
+                        return self
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("mockcml did not become ready in time:\n"
+                           f"{self.log.decode('utf-8', 'replace')}")
+
+    def stop(self, kill: bool = False) -> None:
+        """End the process (``kill``: without a chance to clean up) and keep its output."""
+        if self.proc is not None:
+            end_process(self.proc, kill)
+        if self._out is not None and not self._out.closed:
+            self._log = self.log
+            self._out.close()
+
+    @property
+    def log(self) -> bytes:
+        """What the server printed: so far while it runs, all of it once stopped."""
+        if self._out is None or self._out.closed:
+            return self._log
+        self._out.seek(0)
+        return self._out.read()
+
+    def client(self) -> Any:
+        """An ``httpx.Client`` for this server (close it, or use it in ``with``)."""
+        import httpx
+
+        return httpx.Client(base_url=self.url, timeout=10)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class MockServer(LiveServer):
+    """The plugin's server: fixtures and time scale from the configuration, a baseline
+    snapshot right after start-up, and a fresh handle on that state for each test."""
 
     BASELINE = "__mockcml_pytest_baseline__"
 
     def __init__(self, fixtures: tuple[str, ...], time_scale: float, cwd: Path) -> None:
-        # Imported before anything starts, so a missing client library leaves no process.
         import httpx
 
+        args = ["--time-scale", str(time_scale)]
+        super().__init__(*args, *(["--fixtures", *fixtures] if fixtures else []), cwd=cwd)
         self.fixtures = fixtures
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "mockcml", "serve", "--port", str(self.port),
-               "--time-scale", str(time_scale), "--log-level", "warning"]
-        if fixtures:
-            cmd += ["--fixtures", *fixtures]
-        # Output goes to a file, not a pipe: a pipe nobody drains stalls a chatty server.
-        self.output = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=_child_env(), stdout=self.output,
-                                     stderr=subprocess.STDOUT)
+        self.start()
         self.http = httpx.Client(base_url=self.url, timeout=30)
-        self._wait_ready()
         self.http.post("/_mock/snapshots", json={"name": self.BASELINE}).raise_for_status()
-
-    def _wait_ready(self, timeout: float = 30) -> None:
-        import httpx
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                out = self.log()
-                self.stop()
-                raise RuntimeError(f"mockcml exited with {self.proc.returncode}:\n{out}")
-            try:
-                if self.http.get("/_mock/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        out = self.log()
-        self.stop()
-        raise RuntimeError(f"mockcml did not become ready in time:\n{out}")
 
     def handle(self) -> MockCML:
         self.http.post(f"/_mock/snapshots/{self.BASELINE}/restore").raise_for_status()
@@ -284,23 +354,11 @@ class MockServer:
         self.http.put("/_mock/response-style", json={"style": "full"}).raise_for_status()
         return MockCML(self.url, self.http, _keys_from(self.fixtures))
 
-    def stop(self) -> None:
-        self.http.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.output.close()
-
-    def log(self) -> str:
-        """What the server printed so far."""
-        if self.output.closed:
-            return ""
-        self.output.seek(0)
-        return self.output.read().decode("utf-8", "replace")
+    def stop(self, kill: bool = False) -> None:
+        http = getattr(self, "http", None)
+        if http is not None:
+            http.close()
+        super().stop(kill)
 
 
 def _config(request: pytest.FixtureRequest) -> tuple[tuple[str, ...], float]:

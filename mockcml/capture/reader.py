@@ -154,18 +154,22 @@ class Reader:
         models = list(self.source.pages(f"{base}/models", "models"))
         for model in models:
             mbase = f"{base}/models/{_q(model['id'])}"
-            builds = list(self.source.pages(f"{mbase}/builds", "model_builds"))
-            builds.sort(key=lambda b: (b.get("created_at") or "", b["id"]))
+            builds = self._oldest_first(f"{mbase}/builds", "model_builds")
             for build in builds:
-                deployments = list(self.source.pages(
-                    f"{mbase}/builds/{_q(build['id'])}/deployments", "model_deployments"))
-                deployments.sort(key=lambda d: (d.get("created_at") or "", d["id"]))
+                deployments = self._oldest_first(
+                    f"{mbase}/builds/{_q(build['id'])}/deployments", "model_deployments")
                 build["_deployments"] = deployments
                 ws.count("model deployments", len(deployments))
             model["_builds"] = builds
             ws.count("models")
             ws.count("model builds", len(builds))
         return models
+
+    def _oldest_first(self, path: str, key: str, when: str = "created_at") -> list[dict[str, Any]]:
+        """Every item of a list operation, oldest first (as a fixture lists them)."""
+        items = list(self.source.pages(path, key))
+        items.sort(key=lambda item: (item.get(when) or "", item["id"]))
+        return items
 
     def _files(self, ws: Workspace, pid: str, name: str) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -200,8 +204,7 @@ class Reader:
         experiments = list(self.source.pages(f"{base}/experiments", "experiments"))
         for experiment in experiments:
             ebase = f"{base}/experiments/{_q(experiment['id'])}"
-            runs = list(self.source.pages(f"{ebase}/runs", "experiment_runs"))
-            runs.sort(key=lambda r: (r.get("start_time") or "", r["id"]))
+            runs = self._oldest_first(f"{ebase}/runs", "experiment_runs", "start_time")
             for run in runs:
                 history: dict[str, list[dict[str, Any]]] = {}
                 for metric in (run.get("data") or {}).get("metrics") or []:

@@ -31,11 +31,12 @@ from mockcml.capture.values import (
 )
 from mockcml.capture.workloads import Workloads
 from mockcml.core.errors import InvalidArgument
-from mockcml.fixtures import schema
 from mockcml.kit.wire import parse_timestamp, timestamp
+from mockcml.resources.experiment_runs.fixture import EXPERIMENT_RUN_STATUSES
+from mockcml.resources.job_runs.fixture import RUN_STATUSES
 
-_RUN_STATUS = {v: k for k, v in schema.RUN_STATUSES.items()}
-_EXP_RUN_STATUS = {v: k for k, v in schema.EXPERIMENT_RUN_STATUSES.items()}
+_RUN_STATUS = {v: k for k, v in RUN_STATUSES.items()}
+_EXP_RUN_STATUS = {v: k for k, v in EXPERIMENT_RUN_STATUSES.items()}
 
 
 TIME_FIELDS = {"created_at", "starting_at", "running_at", "finished_at", "start_time",
@@ -194,14 +195,7 @@ class Converter(Workloads):
         out: dict[str, Any] = {"id": j["id"], "name": j["name"], "script": j.get("script") or ""}
         put(out, "creator", self._user(j.get("creator")))
         put(out, "created_at", j.get("created_at"))
-        put(out, "runtime_identifier", self._runtime_ref(j.get("runtime_identifier"),
-                                                          f"job {where}/{j['name']}"))
-        put(out, "runtime_addon_identifiers", j.get("runtime_addon_identifiers"))
-        if j.get("kernel") in schema.KERNELS:
-            out["kernel"] = j["kernel"]
-        put(out, "cpu", j.get("cpu"), 1)
-        put(out, "memory", j.get("memory"), 1)
-        put(out, "nvidia_gpu", j.get("nvidia_gpu"), 0)
+        self._workload(out, j, f"job {where}/{j['name']}")
         put(out, "schedule", j.get("schedule"))
         put(out, "timezone", j.get("timezone"), "America/Los_Angeles")
         parent = job_names.get(j.get("parent_id") or "")

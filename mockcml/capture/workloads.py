@@ -7,10 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from mockcml.capture.values import COUNTS, REMAINING, as_int, env_map, epoch, put, secs
-from mockcml.fixtures import schema
+from mockcml.resources.applications.fixture import APP_STATUSES
+from mockcml.resources.model_builds.fixture import BUILD_STATUSES
+from mockcml.resources.model_deployments.fixture import DEPLOYMENT_STATUSES
+from mockcml.resources.projects.fixture import KERNELS
 
-_APP_STATUS = {v: k for k, v in schema.APP_STATUSES.items()}
-_BUILD_STATUS = {v: k for k, v in schema.BUILD_STATUSES.items()}
+_APP_STATUS = {v: k for k, v in APP_STATUSES.items()}
+_BUILD_STATUS = {v: k for k, v in BUILD_STATUSES.items()}
 
 
 class Workloads:
@@ -23,20 +26,40 @@ class Workloads:
     _user: Callable[[dict[str, Any] | None], str | None]
     _runtime_ref: Callable[[str | None, str], str | None]
 
+    def _workload(self, out: dict[str, Any], w: dict[str, Any], what: str) -> None:
+        """Where a job or an application runs and with what (``projects.fixture.WORKLOAD``)."""
+        put(out, "runtime_identifier", self._runtime_ref(w.get("runtime_identifier"), what))
+        put(out, "runtime_addon_identifiers", w.get("runtime_addon_identifiers"))
+        if w.get("kernel") in KERNELS:
+            out["kernel"] = w["kernel"]
+        put(out, "cpu", w.get("cpu"), 1)
+        put(out, "memory", w.get("memory"), 1)
+        put(out, "nvidia_gpu", w.get("nvidia_gpu"), 0)
+
+    def _pending_then(self, out: dict[str, Any], status: str, second: str, ended: tuple[str, ...],
+                      created: float, changed: float) -> bool:
+        """The ``pending`` and ``second`` phases of a build or a deployment that has ended after
+        them (split as the server would), or is in one of them now; False for other statuses."""
+        if status in ended:
+            total = changed - created
+            pending = 1.0 if total >= 1 else 0.0
+            out.update({"pending": secs(pending), second: secs(total - pending)})
+        elif status == "pending":
+            out["pending"] = secs(self.now - created + REMAINING)
+        elif status == second:
+            out.update({"pending": secs(changed - created),
+                        second: secs(self.now - changed + REMAINING)})
+        else:
+            return False
+        return True
+
     def _app(self, a: dict[str, Any], where: str) -> dict[str, Any]:
         out: dict[str, Any] = {"id": a["id"], "name": a["name"], "subdomain": a["subdomain"]}
         put(out, "description", a.get("description"))
         put(out, "script", a.get("script"))
         put(out, "creator", self._user(a.get("creator")))
         put(out, "created_at", a.get("created_at"))
-        put(out, "runtime_identifier", self._runtime_ref(a.get("runtime_identifier"),
-                                                          f"application {where}/{a['name']}"))
-        put(out, "runtime_addon_identifiers", a.get("runtime_addon_identifiers"))
-        if a.get("kernel") in schema.KERNELS:
-            out["kernel"] = a["kernel"]
-        put(out, "cpu", a.get("cpu"), 1)
-        put(out, "memory", a.get("memory"), 1)
-        put(out, "nvidia_gpu", a.get("nvidia_gpu"), 0)
+        self._workload(out, a, f"application {where}/{a['name']}")
         put(out, "environment", env_map(a.get("environment")))
         put(out, "bypass_authentication", bool(a.get("bypass_authentication")), False)
         put(out, "cdv_app", bool(a.get("cdv_app")), False)
@@ -104,7 +127,7 @@ class Workloads:
         for name in ("comment", "file_path", "function_name", "model_root_dir",
                      "build_script_path"):
             put(out, name, b.get(name))
-        if b.get("kernel") in schema.KERNELS:
+        if b.get("kernel") in KERNELS:
             out["kernel"] = b["kernel"]
         put(out, "runtime_identifier", self._runtime_ref(b.get("runtime_identifier"),
                                                           f"a build of {where}"))
@@ -119,16 +142,8 @@ class Workloads:
             pending, pushing = (1.0, 2.0) if total >= 3 else (0.0, 0.0)
             out.update(pending=secs(pending), queued=secs(total - pending - pushing),
                        pushing=secs(pushing))
-        elif status in ("failed", "timedout"):
-            total = changed - created
-            pending = 1.0 if total >= 1 else 0.0
-            out.update(pending=secs(pending), queued=secs(total - pending))
-        elif status == "pending":
-            out["pending"] = secs(self.now - created + REMAINING)
-        elif status == "queued":
-            out.update(pending=secs(changed - created),
-                       queued=secs(self.now - changed + REMAINING))
-        else:  # pushing
+        elif not self._pending_then(out, status, "queued", ("failed", "timedout"), created,
+                                    changed):  # pushing
             pending = min(1.0, changed - created)
             out.update(pending=secs(pending), queued=secs(changed - created - pending),
                        pushing=secs(self.now - changed + REMAINING))
@@ -138,7 +153,7 @@ class Workloads:
 
     def _deployment(self, d: dict[str, Any]) -> dict[str, Any]:
         status = d.get("status") or "stopped"
-        if status not in schema.DEPLOYMENT_STATUSES:
+        if status not in DEPLOYMENT_STATUSES:
             status = "failed"
         out: dict[str, Any] = {"id": d["id"], "status": status, "created_at": d["created_at"]}
         put(out, "deployer", self._user(d.get("deployer")))
@@ -151,16 +166,8 @@ class Workloads:
             put(out, name, as_int(d.get(name)), 0)
         created = epoch(d["created_at"]) or self.now
         changed = epoch(d.get("updated_at")) or created
-        if status in ("deployed", "failed"):
-            total = changed - created
-            pending = 1.0 if total >= 1 else 0.0
-            out.update(pending=secs(pending), deploying=secs(total - pending))
-        elif status == "pending":
-            out["pending"] = secs(self.now - created + REMAINING)
-        elif status == "deploying":
-            out.update(pending=secs(changed - created),
-                       deploying=secs(self.now - changed + REMAINING))
-        else:  # stopping, stopped: when it became ready is not on the wire
+        if not self._pending_then(out, status, "deploying", ("deployed", "failed"), created,
+                                  changed):  # stopping, stopped: when it became ready is not on the wire
             stopped = epoch(d.get("stopped_at"))
             stop_asked = changed if status == "stopping" else (stopped or changed) - 1.0
             span = max(0.0, stop_asked - created)

@@ -17,6 +17,11 @@ def load(text: str | None) -> dict[str, Any]:
     return json.loads(text) if text else {}
 
 
+def body_env(value: Any, where: str) -> dict[str, Any]:
+    """``environment`` of a create or update body: an object, or the JSON string (PATCH)."""
+    return parse_env_string(value, where) if isinstance(value, str) else value
+
+
 def parse_env_string(value: str, where: str) -> dict[str, str]:
     """A PATCH sends ``environment`` as the JSON-encoded string the GET returned."""
     if value == "":

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import ColumnElement, Table, select, text
+from sqlmodel import Session, SQLModel, col
 
 from mockcml.core.db import UnitOfWork
 
@@ -58,3 +58,13 @@ def fetch_one(session: Session | UnitOfWork, sql: str, **params: Any) -> Row | N
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a table model, for plain-SQL inserts and aliases."""
     return model.__table__  # type: ignore[attr-defined]  # set on table=True models; not in SQLModel's types
+
+
+def taken(session: Session, model: Any, *where: ColumnElement[bool],
+          exclude: str | None = None) -> bool:
+    """Whether a row of ``model`` other than the one with id ``exclude`` matches ``where``
+    (a name already in use)."""
+    query = select(col(model.id)).where(*where)
+    if exclude:
+        query = query.where(col(model.id) != exclude)
+    return session.execute(query).first() is not None

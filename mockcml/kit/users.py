@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import aliased
 
 from mockcml.core.actors import Named
+from mockcml.kit.listing import Matcher, substring
 from mockcml.resources.users.tables import User
 
 Owner = aliased(User, name="owner")
@@ -24,3 +25,8 @@ def user_keys(prefix: str, alias) -> dict:
         f"{prefix}.name": alias.name,
         f"{prefix}.email": alias.email,
     }
+
+
+def user_filters(prefix: str, alias) -> dict[str, Matcher]:  # noqa: ANN001
+    """Substring filters on ``prefix.username``, ``prefix.name``, ``prefix.email``."""
+    return {key: substring(column) for key, column in user_keys(prefix, alias).items()}

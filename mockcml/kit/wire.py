@@ -265,6 +265,17 @@ def attrs(obj: Any, names: str) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in names.split()}
 
 
+def phase_at(now: float, first: str, *later: tuple[float, str]) -> str:
+    """The status of something that moves through ``later`` phases (start, status), in
+    order: the last one ``now`` has reached, or ``first`` before any."""
+    status = first
+    for start, name in later:
+        if now < start:
+            break
+        status = name
+    return status
+
+
 def reached(at: float | None, now: float) -> str | None:
     """A phase's timestamp once the mock's clock has passed it; None (left out) before."""
     return timestamp(at) if at is not None and at <= now else None

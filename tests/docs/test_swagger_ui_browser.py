@@ -1,19 +1,14 @@
 """Swagger UI at /api/v2/swagger.html, driven in a real headless browser.
 
-Debian's ``chromium`` and its matching ``chromedriver`` (``.ci/install-browser`` installs both)
-are driven through Selenium with an explicit driver path, so Selenium Manager never runs and
-nothing is downloaded at test time. The page is loaded from a live ``mockcml serve`` holding a
-few projects made through the API, and is used the way a person would: read the operations,
-Authorize with the bare admin key, "Try it out" on ListProjects and Execute.
-
-Without Chromium the tests skip locally, and fail when ``CI=true``.
+Headless Chromium from ``tests/browser.py`` (skipped without it locally, a failure when
+``CI=true``). The page is loaded from a live ``mockcml serve`` holding a few projects made
+through the API, and is used the way a person would: read the operations, Authorize with
+the bare admin key, "Try it out" on ListProjects and Execute.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser import chromium
 from tests.helpers import ADMIN_KEY, LiveServer, auth
 
 try:
@@ -34,51 +30,18 @@ try:
         StaleElementReferenceException,
         WebDriverException,
     )
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-except ImportError as exc:  # pragma: no cover - depends on the environment
+except ImportError:  # pragma: no cover - the browser fixture skips
     webdriver = None
-    SELENIUM_IMPORT_ERROR = str(exc)
-else:
-    SELENIUM_IMPORT_ERROR = ""
 
 pytestmark = pytest.mark.live
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 OPERATIONS = 158  # every path+method in openapi/swagger.json, all tagged CMLService
 PROJECT_NAMES = ("swagger-ui-apollo", "swagger-ui-gemini", "swagger-ui-mercury")
 WAIT = 20.0  # seconds for any one thing to appear on the page
 
-CHROMIUM_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--disable-default-apps",
-    "--window-size=1400,1000",
-    # Belt and braces for the loopback-only check: any other host fails to resolve, so a
-    # regression is caught by the network log without the browser reaching the internet.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-)
-
 SCREENSHOTS = Path(tempfile.gettempdir()) / "mockcml-swagger-ui-screenshots"
-
-
-def _unavailable(reason: str) -> None:
-    """No browser: a failure in CI (it must run there), a skip on a developer's machine."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: run `bash .ci/install-browser` as root first)", pytrace=False)
-    pytest.skip(f"{reason}; install with `bash .ci/install-browser` (apt-get, as root)")
 
 
 # -- fixtures -------------------------------------------------------------------------------
@@ -96,39 +59,8 @@ def server() -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    if webdriver is None:
-        _unavailable(f"selenium is not installed ({SELENIUM_IMPORT_ERROR}); pip install -e '.[test]'")
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
-    if missing:
-        _unavailable(f"Debian's chromium/chromium-driver are not installed ({', '.join(missing)} missing)")
-
-    profile = tempfile.mkdtemp(prefix="mockcml-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    # The DevTools network log sees every request the page makes, even ones that fail.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    # An explicit driver path makes Selenium skip Selenium Manager (which could download
-    # drivers); SE_OFFLINE is a second guard for any version that would still consult it.
-    driver_log = Path(profile) / "chromedriver.log"
-    service = Service(executable_path=str(CHROMEDRIVER), log_output=str(driver_log))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SE_OFFLINE", "true")
-        try:
-            driver = webdriver.Chrome(service=service, options=options)
-        except WebDriverException as exc:
-            log = driver_log.read_text(errors="replace")[-2000:] if driver_log.exists() else ""
-            shutil.rmtree(profile, ignore_errors=True)
-            pytest.fail(f"chromium did not start through {CHROMEDRIVER}: {exc.msg}\n{log}", pytrace=False)
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(10)
-    try:
+    with chromium(network_log=True) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mockcml.testing import end_process
 from tests.helpers import ADMIN_KEY, ROOT, auth, free_port
 
 DOCKERFILE = ROOT / "Dockerfile"
@@ -491,13 +492,8 @@ class Container:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc:
+            end_process(self.proc, grace=15)
 
 
 def _container_env(emulation: Emulated, port: int) -> dict[str, str]:

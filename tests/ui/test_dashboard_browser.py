@@ -77,7 +77,6 @@ def test_page_shows_every_panel_from_loopback_only(browser, demo):
         client.post("/_mock/faults", json={"operation_id": "ListJobs", "status": 503, "count": 2,
                                            "message": "maintenance"})
         _open(browser, demo)
-        client.delete("/_mock/faults")
     for panel in ("clock-panel", "timeline-panel", "journal-panel", "faults-panel",
                   "coverage-panel"):
         assert browser.find_element(By.ID, panel).is_displayed(), panel
@@ -88,6 +87,9 @@ def test_page_shows_every_panel_from_loopback_only(browser, demo):
     rows = browser.find_elements(By.CSS_SELECTOR, "#journal tbody tr")
     assert any("ListProjects" in r.text and "alice" in r.text for r in rows)
     assert "maintenance" in browser.find_element(By.ID, "faults").text
+    # Cleared only now: the page refreshes every second and would show it gone.
+    with demo.client() as client:
+        client.delete("/_mock/faults")
     assert "operations implemented" in browser.find_element(By.ID, "coverage-count").text
     urls = browser.execute_script(
         "return performance.getEntriesByType('navigation').concat("
@@ -113,9 +115,10 @@ def test_a_run_moves_through_its_phases_as_the_page_advances_the_clock(browser, 
                                ("10s", "ENGINE_SUCCEEDED", 3)):
         _advance_from_page(browser, by)
         _wait(browser, lambda d, s=status: _status(d, run["id"]) == s, status)
-        segments = browser.find_elements(By.CSS_SELECTOR, f'.trow[data-id="{run["id"]}"] .seg')
-        assert [s.get_attribute("data-phase") for s in segments] == [
-            "scheduling", "starting", "running"][:phases]
+        # Read again on every poll: the page re-renders the row each second.
+        shown = ["scheduling", "starting", "running"][:phases]
+        _wait(browser, lambda d, shown=shown: [s.get_attribute("data-phase") for s in d.find_elements(
+            By.CSS_SELECTOR, f'.trow[data-id="{run["id"]}"] .seg')] == shown, f"segments {shown}")
     with bare.client() as client:
         answer = client.get(f"/api/v2/projects/{pid}/jobs/{job['id']}/runs/{run['id']}",
                             headers=auth()).json()

@@ -62,26 +62,27 @@ def timeline(mock: Mock, limit: int = 100) -> dict[str, Any]:
             items.append(_item("application", a, app_status(row, now), _segments(now, [
                 ("starting", a.starting_at), ("running", a.running_at),
                 ("stopping", a.stop_at)], a.stopped_at)))
-        for b in fetch_all(work, """
-                SELECT b.*, m.name AS name, p.name AS project FROM model_builds b
-                JOIN models m ON m.id = b.model_id JOIN projects p ON p.id = b.project_id
-                WHERE b.created_at <= :now ORDER BY b.created_at DESC, b.id LIMIT :limit""",
-                now=now, limit=limit):
+        for b in _newest_of_models(work, "model_builds", now, limit):
             row = _Row(b)
             items.append(_item("model build", b, BUILD.status_at(row, now), _segments(now, [
                 ("pending", b.created_at), ("building", b.queued_at),
                 ("pushing", b.pushing_at)], b.finished_at)))
-        for d in fetch_all(work, """
-                SELECT d.*, m.name AS name, p.name AS project FROM model_deployments d
-                JOIN models m ON m.id = d.model_id JOIN projects p ON p.id = d.project_id
-                WHERE d.created_at <= :now ORDER BY d.created_at DESC, d.id LIMIT :limit""",
-                now=now, limit=limit):
+        for d in _newest_of_models(work, "model_deployments", now, limit):
             row = _Row(d)
             items.append(_item("model deployment", d, DEPLOYMENT.status_at(row, now), _segments(
                 now, [("pending", d.created_at), ("deploying", d.deploying_at),
                       ("deployed", d.finished_at), ("stopping", d.stop_at)], d.stopped_at)))
     items.sort(key=lambda item: (-item["created"], item["id"]))
     return {"now": now, "items": items}
+
+
+def _newest_of_models(work: Any, table: str, now: float, limit: int) -> list:
+    """The newest rows of ``table`` (model builds or deployments), named by their model."""
+    return fetch_all(work, f"""
+        SELECT t.*, m.name AS name, p.name AS project FROM {table} t
+        JOIN models m ON m.id = t.model_id JOIN projects p ON p.id = t.project_id
+        WHERE t.created_at <= :now ORDER BY t.created_at DESC, t.id LIMIT :limit""",
+        now=now, limit=limit)
 
 
 def _item(kind: str, row: Any, status: str, segments: list[dict]) -> dict[str, Any]:

@@ -37,13 +37,12 @@ from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgume
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_in_project, one_of, page, substring
-from mockcml.kit.users import Creator, user_keys
+from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.lifecycle import durations, engine, scripts
 from mockcml.resources.applications import lifecycle
 from mockcml.resources.applications.lifecycle import APPLICATION
 from mockcml.resources.applications.tables import Application
-from mockcml.resources.jobs.service import KERNELS
-from mockcml.resources.projects.tables import Project, workload_kernel
+from mockcml.resources.projects.tables import Project, apply_sizes, workload_kernel
 from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
 
@@ -71,7 +70,7 @@ def listing(now: float) -> Listing:
         model="Application",
         filters={
             "bypass_authentication": boolean(col(Application.bypass_authentication)),
-            **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+            **user_filters("creator", Creator),
             "description": substring(col(Application.description)),
             "kernel": substring(col(Application.kernel)),
             "name": substring(col(Application.name)),
@@ -183,22 +182,9 @@ def _apply(session: Session, app: Application, body: dict[str, Any], project: Pr
     if "subdomain" in body:
         _check_subdomain(session, app, body["subdomain"])
         app.subdomain = body["subdomain"]
-    for field in ("cpu", "memory"):
-        if field in body:
-            if body[field] <= 0:
-                raise InvalidArgument(f"{field} must be greater than zero")
-            setattr(app, field, body[field])
-    for field in _NON_NEGATIVE:
-        if field in body:
-            if body[field] < 0:
-                raise InvalidArgument(f"{field} must not be negative")
-            setattr(app, field, body[field])
-    if app.kernel not in KERNELS:
-        raise InvalidArgument(f"kernel must be one of {[k for k in KERNELS if k]}")
+    apply_sizes(app, body, _NON_NEGATIVE)
     if "environment" in body:
-        env = body["environment"]
-        if isinstance(env, str):  # PATCH sends the JSON string a GET returned
-            env = jsonfield.parse_env_string(env, "application")
+        env = jsonfield.body_env(body["environment"], "application")
         script_for(env)
         stopping_seconds(env)
         app.environment = jsonfield.dump(env)

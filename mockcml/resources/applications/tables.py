@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from mockcml.resources.projects.tables import NamedInProject
 
 
-class Application(SQLModel, table=True):
+class Application(NamedInProject, table=True):
     __tablename__ = "applications"
 
-    id: str = Field(primary_key=True)
-    # Deleting the project deletes its applications (SQLite foreign keys are on).
-    project_id: str = Field(foreign_key="projects.id", index=True, ondelete="CASCADE")
-    name: str = Field(index=True)
     description: str = ""
     script: str = ""
     # Part of the app's URL, so unique across the whole workspace, not just the project.

@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
-from mockcml.kit.wire import parse_timestamp, timestamp
+from mockcml.kit.wire import parse_timestamp, phase_at, timestamp
 from mockcml.resources.diagnostics.tables import DiagBundle
 from mockcml.resources.workloads import source
 
@@ -37,11 +37,8 @@ LATEST = "latest"
 
 
 def status_of(bundle: DiagBundle, now: float) -> str:
-    if now >= bundle.completed_at:
-        return COMPLETED
-    if now >= bundle.started_at:
-        return IN_PROGRESS
-    return NOT_STARTED
+    return phase_at(now, NOT_STARTED, (bundle.started_at, IN_PROGRESS),
+                    (bundle.completed_at, COMPLETED))
 
 
 def wire(bundle: DiagBundle, now: float) -> dict[str, Any]:

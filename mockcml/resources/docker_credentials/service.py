@@ -17,6 +17,7 @@ from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.forms import required_text
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, page, substring
+from mockcml.kit.sql import taken
 from mockcml.resources.docker_credentials.tables import DockerCredential, RuntimeCredential
 from mockcml.resources.runtimes.tables import Runtime
 
@@ -59,9 +60,7 @@ def _server(value: str) -> str:
 
 
 def _unique_name(session: Session, name: str, keep: str | None = None) -> None:
-    found = session.execute(
-        select(col(DockerCredential.id)).where(col(DockerCredential.name) == name)).scalar()
-    if found is not None and found != keep:
+    if taken(session, DockerCredential, col(DockerCredential.name) == name, exclude=keep):
         raise AlreadyExists(f"a docker credential named {name!r} already exists")
 
 

@@ -18,7 +18,7 @@ from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, one_in_project, page, substring
-from mockcml.kit.users import Creator, user_keys
+from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.resources.experiments.tables import Experiment, encode_tags, experiment_row
 from mockcml.resources.experiments.validation import (
     MAX_EXPERIMENT_TAG_VALUE_LENGTH,
@@ -35,8 +35,8 @@ LIFECYCLE_STAGES = (ACTIVE, DELETED)
 # ListAllExperiments; these follow the Experiment fields and the creator.* convention of
 # the other lists (the creator is the experiment's ``user``, so user.* works as well).
 _USER_FILTERS = {
-    **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
-    **{k: substring(v) for k, v in user_keys("user", Creator).items()},
+    **user_filters("creator", Creator),
+    **user_filters("user", Creator),
 }
 EXPERIMENT_LISTING = Listing(
     model="Experiment",

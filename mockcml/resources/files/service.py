@@ -101,10 +101,17 @@ def upload(session: Session, project_id: str, path: str, data: bytes, now: float
     return stored
 
 
-def read(session: Session, project_id: str, path: str) -> bytes:
+def _not_root(session: Session, project_id: str, path: str, refusal: str) -> ProjectFile:
+    """The file or directory at ``path``; the project root itself is refused (``refusal``
+    says why): it cannot be downloaded, moved or deleted."""
     if path == paths.ROOT:
-        raise InvalidArgument("the project root is a directory and cannot be downloaded")
-    row = get(session, project_id, path)
+        raise InvalidArgument(refusal)
+    return get(session, project_id, path)
+
+
+def read(session: Session, project_id: str, path: str) -> bytes:
+    row = _not_root(session, project_id, path,
+                    "the project root is a directory and cannot be downloaded")
     if row.is_dir:
         raise InvalidArgument(f"{path!r} is a directory and cannot be downloaded")
     return session.execute(
@@ -120,9 +127,7 @@ def _below(directory: str) -> ColumnElement[bool]:
 
 def move(session: Session, project_id: str, source: str, target: str, now: float) -> ProjectFile:
     """Rename or move a file or a directory (with everything inside it) to ``target``."""
-    if source == paths.ROOT:
-        raise InvalidArgument("the project root cannot be moved")
-    row = get(session, project_id, source)
+    row = _not_root(session, project_id, source, "the project root cannot be moved")
     if target == source:
         return row
     if target == paths.ROOT:
@@ -153,9 +158,7 @@ def move(session: Session, project_id: str, source: str, target: str, now: float
 
 def remove(session: Session, project_id: str, path: str) -> None:
     """Delete a file, or a directory with everything inside it."""
-    if path == paths.ROOT:
-        raise InvalidArgument("the project root cannot be deleted")
-    row = get(session, project_id, path)
+    row = _not_root(session, project_id, path, "the project root cannot be deleted")
     condition = col(ProjectFile.path) == path
     if row.is_dir:
         condition = or_(condition, _below(path))

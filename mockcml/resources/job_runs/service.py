@@ -14,7 +14,7 @@ from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
 from mockcml.kit.sql import Row, fetch_one
-from mockcml.kit.users import Creator, user_keys
+from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.lifecycle import durations, scripts
 from mockcml.resources.job_runs import lifecycle as lc
 from mockcml.resources.job_runs.lifecycle import JOB_RUN
@@ -39,7 +39,7 @@ def listing(now: float) -> Listing:
     return Listing(
         model="JobRun",
         filters={
-            **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+            **user_filters("creator", Creator),
             "description": substring(literal("")),  # runs have no description
             "kernel": substring(col(JobRun.kernel)),
             "name": substring(col(Job.name)),

@@ -14,21 +14,20 @@ from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_in_project, page, substring
 from mockcml.kit.sql import fetch_one
-from mockcml.kit.users import Creator, Owner, user_keys
+from mockcml.kit.users import Creator, Owner, user_filters, user_keys
 from mockcml.resources.jobs import cron
 from mockcml.resources.jobs.tables import Job
-from mockcml.resources.projects.tables import Project, workload_kernel
+from mockcml.resources.projects.tables import Project, apply_sizes, workload_kernel
 from mockcml.resources.users.tables import User
 
-KERNELS = ("python3", "python2", "r", "scala", "")
 JOB_TYPE = case(
     (col(Job.schedule) != "", literal("cron")),
     (col(Job.parent_id).is_not(None), literal("dependent")),
     else_=literal("manual"),
 )
 _FILTERS = {
-    **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
-    **{k: substring(v) for k, v in user_keys("owner", Owner).items()},
+    **user_filters("creator", Creator),
+    **user_filters("owner", Owner),
     # Jobs have no description; the key is accepted and only matches an empty string.
     "description": substring(literal("")),
     "kernel": substring(col(Job.kernel)),
@@ -107,23 +106,9 @@ def _apply(session: Session, job: Job, body: dict[str, Any], project: ProjectRef
         if not (body["name"] or "").strip():
             raise InvalidArgument("job name must not be empty")
         job.name = body["name"]
-    for field in ("cpu", "memory"):
-        if field in body and body[field] is not None:
-            if body[field] <= 0:
-                raise InvalidArgument(f"{field} must be greater than zero")
-            setattr(job, field, body[field])
-    for field in _NON_NEGATIVE:
-        if field in body and body[field] is not None:
-            if body[field] < 0:
-                raise InvalidArgument(f"{field} must not be negative")
-            setattr(job, field, body[field])
-    if job.kernel not in KERNELS:
-        raise InvalidArgument(f"kernel must be one of {[k for k in KERNELS if k]}")
+    apply_sizes(job, body, _NON_NEGATIVE)
     if "environment" in body:
-        env = body["environment"]
-        if isinstance(env, str):  # PATCH sends the JSON string a GET returned
-            env = jsonfield.parse_env_string(env, "job")
-        job.environment = jsonfield.dump(env)
+        job.environment = jsonfield.dump(jsonfield.body_env(body["environment"], "job"))
     for field in ("runtime_addon_identifiers", "attachments", "recipients"):
         if field in body and body[field] is not None:
             setattr(job, field, json.dumps(body[field]))

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from mockcml.resources.projects.tables import NamedInProject
 
 
-class Job(SQLModel, table=True):
+class Job(NamedInProject, table=True):
     __tablename__ = "jobs"
 
-    id: str = Field(primary_key=True)
-    project_id: str = Field(foreign_key="projects.id", index=True, ondelete="CASCADE")
-    name: str = Field(index=True)
     script: str = ""
     creator_id: int = Field(foreign_key="users.id")
     owner_id: int = Field(foreign_key="users.id")

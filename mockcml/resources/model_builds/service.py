@@ -12,14 +12,13 @@ from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, one_of, page, substring
-from mockcml.kit.users import Creator, user_keys
+from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.lifecycle import scripts
-from mockcml.resources.jobs.service import KERNELS
 from mockcml.resources.model_builds import lifecycle
 from mockcml.resources.model_builds.tables import ModelBuild
 from mockcml.resources.models.ids import crn
 from mockcml.resources.models.tables import Model
-from mockcml.resources.projects.tables import workload_kernel
+from mockcml.resources.projects.tables import check_kernel, workload_kernel
 from mockcml.resources.users.tables import User
 from mockcml.settings import Settings
 
@@ -35,7 +34,7 @@ def listing(now: float) -> Listing:
         model="ModelBuild",
         filters={
             "comment": substring(col(ModelBuild.comment)),
-            **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+            **user_filters("creator", Creator),
             "crn": substring(col(ModelBuild.crn)),
             "status": one_of(status, {v: v for v in lifecycle.FILTER_VALUES}),
         },
@@ -78,8 +77,7 @@ def _validate(build: ModelBuild, project: ProjectRef) -> None:
             raise InvalidArgument("file_path must not be empty")
         if not build.function_name.strip():
             raise InvalidArgument("function_name must not be empty")
-    if build.kernel not in KERNELS:
-        raise InvalidArgument(f"kernel must be one of {[k for k in KERNELS if k]}")
+    check_kernel(build.kernel)
     build.kernel = workload_kernel(project.default_engine_type, build.runtime_identifier,
                                    build.kernel)
 

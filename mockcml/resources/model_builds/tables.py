@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from mockcml.resources.projects.tables import InProject
 
 
-class ModelBuild(SQLModel, table=True):
+class ModelBuild(InProject, table=True):
     __tablename__ = "model_builds"
     # Serves ListModelBuilds' default order page after page.
     __table_args__ = (Index("ix_model_builds_model_created", "model_id", "created_at", "id"),)
 
-    id: str = Field(primary_key=True)
-    project_id: str = Field(foreign_key="projects.id", index=True, ondelete="CASCADE")
     model_id: str = Field(foreign_key="models.id", index=True, ondelete="CASCADE")
     creator_id: int = Field(foreign_key="users.id")
     crn: str = ""

@@ -15,8 +15,8 @@ from mockcml.core.actors import Actor
 from mockcml.core.errors import FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
-from mockcml.kit.listing import Listing, Page, one_of, page, substring
-from mockcml.kit.users import Creator, user_keys
+from mockcml.kit.listing import Listing, Page, one_of, page
+from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.lifecycle import scripts
 from mockcml.resources.model_builds.lifecycle import BUILD, BUILT
 from mockcml.resources.model_builds.tables import ModelBuild
@@ -38,7 +38,7 @@ def listing(now: float) -> Listing:
         model="ModelDeployment",
         filters={
             "status": one_of(status, {v: v for v in lc.STATUSES}),
-            **{k: substring(v) for k, v in user_keys("deployer", Creator).items()},
+            **user_filters("deployer", Creator),
         },
         sorts={
             "created_at": col(ModelDeployment.created_at),

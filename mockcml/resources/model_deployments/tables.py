@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from mockcml.resources.projects.tables import InProject
 
 
-class ModelDeployment(SQLModel, table=True):
+class ModelDeployment(InProject, table=True):
     __tablename__ = "model_deployments"
     # Serves ListModelDeployments' default order page after page.
     __table_args__ = (
         Index("ix_model_deployments_build_created", "build_id", "created_at", "id"),
     )
 
-    id: str = Field(primary_key=True)
-    project_id: str = Field(foreign_key="projects.id", index=True, ondelete="CASCADE")
     model_id: str = Field(foreign_key="models.id", index=True, ondelete="CASCADE")
     build_id: str = Field(foreign_key="model_builds.id", index=True, ondelete="CASCADE")
     deployer_id: int = Field(foreign_key="users.id")

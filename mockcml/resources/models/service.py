@@ -12,7 +12,8 @@ from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_in_project, page, substring
-from mockcml.kit.users import Creator, user_keys
+from mockcml.kit.sql import taken
+from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.resources.models.ids import access_key, crn
 from mockcml.resources.models.tables import Model
 from mockcml.resources.projects.tables import Project
@@ -23,7 +24,7 @@ MODEL_LISTING = Listing(
     model="Model",
     filters={
         "auth_enabled": boolean(col(Model.auth_enabled)),
-        **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
+        **user_filters("creator", Creator),
         "description": substring(col(Model.description)),
         "name": substring(col(Model.name)),
     },
@@ -73,10 +74,8 @@ def _check_name(session: Session, project_id: str, name: str | None,
     """[inferred] A model's name is required and unique within its project."""
     if name is None or not name.strip():
         raise InvalidArgument("model name must not be empty")
-    query = select(col(Model.id)).where(col(Model.project_id) == project_id, col(Model.name) == name)
-    if exclude:
-        query = query.where(col(Model.id) != exclude)
-    if session.execute(query).first() is not None:
+    if taken(session, Model, col(Model.project_id) == project_id, col(Model.name) == name,
+             exclude=exclude):
         raise AlreadyExists(f"a model named {name!r} already exists in this project")
     return name
 

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from mockcml.resources.projects.tables import NamedInProject
 
 
-class Model(SQLModel, table=True):
+class Model(NamedInProject, table=True):
     __tablename__ = "models"
 
-    id: str = Field(primary_key=True)
-    # Deleting the project removes its models (and, through them, builds and deployments).
-    project_id: str = Field(foreign_key="projects.id", index=True, ondelete="CASCADE")
-    name: str = Field(index=True)
     description: str = ""
     creator_id: int = Field(foreign_key="users.id")
     crn: str = ""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from mockcml.fixtures import kinds as k
 from mockcml.resources.projects.access import PERMISSIONS
-from mockcml.resources.projects.service import ENGINE_TYPES, VISIBILITIES  # noqa: F401
 
 KERNELS = ("python3", "python2", "r", "scala")
 

@@ -13,8 +13,8 @@ from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, page, substring
-from mockcml.kit.sql import Row, fetch_one, table_of
-from mockcml.kit.users import Creator, Owner, user_keys
+from mockcml.kit.sql import Row, fetch_one, table_of, taken
+from mockcml.kit.users import Creator, Owner, user_filters, user_keys
 from mockcml.resources.projects.access import (
     PERMISSIONS,
     VISIBLE_TO_ALL,
@@ -36,8 +36,8 @@ PROJECT_LISTING = Listing(
     filters={
         "name": substring(col(Project.name)),
         "description": substring(col(Project.description)),
-        **{k: substring(v) for k, v in user_keys("creator", Creator).items()},
-        **{k: substring(v) for k, v in user_keys("owner", Owner).items()},
+        **user_filters("creator", Creator),
+        **user_filters("owner", Owner),
     },
     sorts={
         "name": col(Project.name),
@@ -188,10 +188,8 @@ def _check_choice(value: str, allowed: tuple[str, ...], field: str) -> str:
 def _check_name(session: Session, owner_id: int, name: str, exclude: str | None = None) -> None:
     if not name.strip():
         raise InvalidArgument("project name must not be empty")
-    query = select(col(Project.id)).where(col(Project.owner_id) == owner_id, col(Project.name) == name)
-    if exclude:
-        query = query.where(col(Project.id) != exclude)
-    if session.execute(query).first() is not None:
+    if taken(session, Project, col(Project.owner_id) == owner_id, col(Project.name) == name,
+             exclude=exclude):
         raise AlreadyExists(f"a project named {name!r} already exists for this owner")
 
 
@@ -256,7 +254,7 @@ def delete_project(session: Session, project: Project) -> None:
 COLLABORATOR_LISTING = Listing(
     model="Collaborator",
     filters={"username": substring(col(User.username)), "permission": substring(col(Collaborator.permission)),
-             **{k: substring(v) for k, v in user_keys("user", User).items()}},
+             **user_filters("user", User)},
     sorts={"username": col(User.username), "permission": col(Collaborator.permission)},
     tiebreak=col(User.username),
     default_sort=(),

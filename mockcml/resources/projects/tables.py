@@ -10,6 +10,8 @@ from mockcml.kit.ids import slugify
 
 # A new project's shared memory in MB, whether made by CreateProject or by a fixture.
 SHARED_MEMORY_MB = 64
+# Kernels a job, an application or a model build may name ("": none, as in ML Runtimes).
+KERNELS = ("python3", "python2", "r", "scala", "")
 
 
 def project_row(project_id: str, owner_id: int, creator_id: int, fields: dict[str, Any],
@@ -43,6 +45,42 @@ def workload_kernel(engine: str, runtime_identifier: str, kernel: str) -> str:
     if engine == "legacy_engine" and not kernel:
         return "python3"
     return kernel
+
+
+def check_kernel(kernel: str) -> None:
+    if kernel not in KERNELS:
+        raise InvalidArgument(f"kernel must be one of {[k for k in KERNELS if k]}")
+
+
+def apply_sizes(row: Any, body: dict[str, Any], non_negative: tuple[str, ...]) -> None:
+    """Copy what a create or update ``body`` sizes a job or an application with: cpu and
+    memory above zero, the ``non_negative`` fields (GPUs, ids) zero or more; absent or
+    null fields are left as they are. Then its kernel must be one of ``KERNELS``."""
+    for field in ("cpu", "memory"):
+        if body.get(field) is not None:
+            if body[field] <= 0:
+                raise InvalidArgument(f"{field} must be greater than zero")
+            setattr(row, field, body[field])
+    for field in non_negative:
+        if body.get(field) is not None:
+            if body[field] < 0:
+                raise InvalidArgument(f"{field} must not be negative")
+            setattr(row, field, body[field])
+    check_kernel(row.kernel)
+
+
+class InProject(SQLModel):
+    """The first columns of an object that lives in a project (a build, a deployment):
+    its id, and its project, whose deletion deletes it."""
+
+    id: str = Field(primary_key=True)
+    project_id: str = Field(foreign_key="projects.id", index=True, ondelete="CASCADE")
+
+
+class NamedInProject(InProject):
+    """An object a project holds by name (a job, an application, a model)."""
+
+    name: str = Field(index=True)
 
 
 class Project(SQLModel, table=True):

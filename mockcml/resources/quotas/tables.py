@@ -17,45 +17,43 @@ class DefaultQuota(SQLModel, table=True):
     created_at: float = 0.0
 
 
-class UserQuota(SQLModel, table=True):
-    """A user's own quota, in place of the default user quota. Seeded by fixtures."""
+# Whose row it is: a user's or a team's, removed with its owner. Listed after the columns
+# in the class line so that the key stays the table's first column.
+class ByUser(SQLModel):
+    user_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
 
+
+class ByTeam(SQLModel):
+    team_id: int = Field(primary_key=True, foreign_key="teams.id", ondelete="CASCADE")
+
+
+class OwnQuota(SQLModel):
+    """A user's or team's own quota, in place of the default quota. Seeded by fixtures."""
+
+    cpu: str = ""
+    memory: str = ""
+    nvidia_gpu: str = ""
+
+
+class AcceleratorQuota(SQLModel):
+    """GPUs of one accelerator label a user or team may use, in place of the label's default."""
+
+    accelerator_id: int = Field(primary_key=True, foreign_key="accelerator_node_labels.id",
+                                ondelete="CASCADE")
+    gpu_quota: str = "0"
+
+
+class UserQuota(OwnQuota, ByUser, table=True):
     __tablename__ = "user_quotas"
 
-    user_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
-    cpu: str = ""
-    memory: str = ""
-    nvidia_gpu: str = ""
 
-
-class TeamQuota(SQLModel, table=True):
-    """A team's own quota, in place of the default team quota. Seeded by fixtures."""
-
+class TeamQuota(OwnQuota, ByTeam, table=True):
     __tablename__ = "team_quotas"
 
-    team_id: int = Field(primary_key=True, foreign_key="teams.id", ondelete="CASCADE")
-    cpu: str = ""
-    memory: str = ""
-    nvidia_gpu: str = ""
 
-
-class UserAcceleratorQuota(SQLModel, table=True):
-    """GPUs of one accelerator label a user may use, in place of the label's default."""
-
+class UserAcceleratorQuota(AcceleratorQuota, ByUser, table=True):
     __tablename__ = "user_accelerator_quotas"
 
-    user_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
-    accelerator_id: int = Field(primary_key=True, foreign_key="accelerator_node_labels.id",
-                                ondelete="CASCADE")
-    gpu_quota: str = "0"
 
-
-class TeamAcceleratorQuota(SQLModel, table=True):
-    """GPUs of one accelerator label a team may use, in place of the label's default."""
-
+class TeamAcceleratorQuota(AcceleratorQuota, ByTeam, table=True):
     __tablename__ = "team_accelerator_quotas"
-
-    team_id: int = Field(primary_key=True, foreign_key="teams.id", ondelete="CASCADE")
-    accelerator_id: int = Field(primary_key=True, foreign_key="accelerator_node_labels.id",
-                                ondelete="CASCADE")
-    gpu_quota: str = "0"

@@ -21,7 +21,7 @@ from mockcml.core.actors import Actor
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Matcher, Page, page, substring
-from mockcml.kit.users import Creator, Owner, user_keys
+from mockcml.kit.users import Creator, Owner, user_filters, user_keys
 from mockcml.lifecycle import engine
 from mockcml.lifecycle.engine import Lifecycle, Phase
 from mockcml.resources.registry.tables import RegisteredModel, RegisteredModelVersion, version_row
@@ -107,7 +107,7 @@ MODEL_LISTING = Listing(
     model="RegisteredModelDetails",
     filters={"model_name": substring(col(Model.name)), "creator_id": _equals(Creator.username),
              "model_id": substring(col(Model.id)),
-             **{k: substring(v) for k, v in user_keys("owner", Owner).items()}},
+             **user_filters("owner", Owner)},
     sorts={
         "created_at": col(Model.created_at), "updated_at": col(Model.updated_at),
         **user_keys("creator", Creator), "description": col(Model.description),
@@ -125,7 +125,7 @@ def version_listing(now: float) -> Listing:
         filters={"version_number": _version_number, "creator_id": _equals(Creator.username),
                  "model_version_id": substring(col(Version.id)),
                  "status": substring(status_sql(now)),
-                 **{k: substring(v) for k, v in user_keys("user", Creator).items()}},
+                 **user_filters("user", Creator)},
         sorts={
             "created_at": col(Version.created_at), "updated_at": col(Version.updated_at),
             **user_keys("creator", Creator), "description": col(Version.notes),

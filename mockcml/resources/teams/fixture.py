@@ -1,5 +1,6 @@
-"""Teams in fixture files: the ``directory_groups`` section (who is in each identity-provider
-group, the source of synced teams) and the checks and seeding of the scenario's ``teams``.
+"""Teams in fixture files: the ``teams`` record, the ``directory_groups`` section (who is in
+each identity-provider group, the source of synced teams) and the checks and seeding of
+the scenario's ``teams``.
 
 Teams are written through ``seed.py``, the same service functions CreateTeam and
 CreateSyncedTeam use, after the directory groups, so a synced team starts with the members
@@ -9,13 +10,30 @@ its groups give it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockcml.core.errors import ApiError
 from mockcml.fixtures import kinds as k
+from mockcml.fixtures.parse import Scalar, Seq
 from mockcml.fixtures.sections import Refs, Section, Seeding
 from mockcml.resources.teams import service
 from mockcml.resources.teams.seed import seed_directory_group, seed_team
+
+if TYPE_CHECKING:
+    from mockcml.fixtures.validate import Checker as C
+    from mockcml.fixtures.validate import Entry, Scenario
+
+TEAM = k.Record("Team", "A team (CreateTeam), or with groups a synced team "
+                "(CreateSyncedTeam) whose members come from directory_groups.", (
+    k.Field("name", k.Text(nonempty=True, no_spaces=True),
+            "Team name; shares the namespace of usernames.", required=True),
+    k.Field("description", k.Text(), "Free text (the team's bio)."),
+    k.Field("members", k.ListOf(k.Ref("user")), "Usernames of the members."),
+    k.Field("permissions", k.KeyMap(what="permission"),
+            "Member username to permission (read, operator, write, admin).", default="read"),
+    k.Field("groups", k.KeyMap(what="group"),
+            "Directory group (cn) to the permission it grants: makes a synced team."),
+), key=("name",), extend=("members",))
 
 DIRECTORY_GROUP = k.Record("DirectoryGroup", "An identity-provider group and its members: "
                            "what a synced team's groups resolve to.", (
@@ -32,7 +50,40 @@ def _error(call: Any, *args: Any) -> str | None:
     return None
 
 
-def team_findings(teams: Sequence[Mapping[str, Any]], refs: Refs):  # noqa: ANN201
+def check(c: C, s: Scenario, written: list[Entry], refs: Refs) -> None:
+    """Team names against usernames, members as ``written`` (each file's entries, before
+    merging: the merged list would lose their positions), then ``_findings``."""
+    users = {u["username"]: u for u in s.users}
+    for team in s.teams:
+        if team["name"] in users:
+            c.problem(team, "name", f"a user is already named {team['name']!r} (teams and "
+                                    f"users share names; {c.where(users[team['name']], 'username')})")
+    members: dict[str, dict[str, Entry]] = {}
+    for team in written:
+        _members(c, team, members.setdefault(team["name"], {}), refs.usernames)
+    for entry, name, message in _findings(s.teams, refs):
+        c.problem(entry, name, message)
+
+
+def _members(c: C, team: Entry, members: dict[str, Entry], usernames: set[str]) -> None:
+    node = team.node.pairs["members"][1] if "members" in team.node.pairs else None
+    if not isinstance(node, Seq):
+        return
+    for index, item in enumerate(node.items):
+        if not isinstance(item, Scalar) or item.kind != "str":
+            continue  # reported by the shape pass
+        member = item.value
+        first = members.get(member)
+        if member not in usernames:
+            c.item_problem(team, "members", index, item, f"no user named {member!r}")
+        elif first is not None:
+            if first.file == team.file:  # another file may name a member again
+                c.item_problem(team, "members", index, item, f"{member!r} is listed twice")
+        else:
+            members[member] = team
+
+
+def _findings(teams: Sequence[Mapping[str, Any]], refs: Refs):  # noqa: ANN201
     """What is wrong with the scenario's teams beyond their shape: names, permissions,
     groups (members are checked, with their positions, by the validator)."""
     for team in teams:

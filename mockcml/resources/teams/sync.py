@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from mockcml.core.errors import NotFound
 from mockcml.kit.ids import new_id
-from mockcml.kit.wire import timestamp
+from mockcml.kit.wire import phase_at, timestamp
 from mockcml.resources.teams.tables import DirectoryMember, Team, TeamGroup, TeamSync
 
 STARTED, RUNNING, SUCCEEDED = "started", "running", "succeeded"
@@ -29,11 +29,7 @@ TEAMS, USERS = "TEAMS", "USERS"
 
 
 def status_at(sync: TeamSync, now: float) -> str:
-    if now >= sync.finished_at:
-        return SUCCEEDED
-    if now >= sync.running_at:
-        return RUNNING
-    return STARTED
+    return phase_at(now, STARTED, (sync.running_at, RUNNING), (sync.finished_at, SUCCEEDED))
 
 
 def start_syncs(session: Session, synced_by: str, now: float, scale: float) -> list[TeamSync]:

@@ -18,14 +18,19 @@ class Team(SQLModel, table=True):
     updated_at: float = 0.0
 
 
-class TeamMember(SQLModel, table=True):
+class InTeam(SQLModel):
+    """The first columns of what belongs to a team (a member, a group): removed with it."""
+
+    id: int = Field(default=None, primary_key=True)  # set on insert
+    team_id: int = Field(foreign_key="teams.id", index=True, ondelete="CASCADE")
+
+
+class TeamMember(InTeam, table=True):
     """A user's membership of a team, and the permission it gives."""
 
     __tablename__ = "team_members"
     __table_args__ = (UniqueConstraint("team_id", "user_id"),)
 
-    id: int = Field(default=None, primary_key=True)  # set on insert
-    team_id: int = Field(foreign_key="teams.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     permission: str = "read"
     # A synced member's permission follows its groups until an admin sets it by hand.
@@ -34,14 +39,12 @@ class TeamMember(SQLModel, table=True):
     updated_at: float = 0.0
 
 
-class TeamGroup(SQLModel, table=True):
+class TeamGroup(InTeam, table=True):
     """An identity-provider group synced into a team, with the permission it grants."""
 
     __tablename__ = "team_groups"
     __table_args__ = (UniqueConstraint("team_id", "cn"),)
 
-    id: int = Field(default=None, primary_key=True)  # set on insert
-    team_id: int = Field(foreign_key="teams.id", index=True, ondelete="CASCADE")
     cn: str
     dn: str = ""
     permission: str = "read"

@@ -42,10 +42,15 @@ def _ended(at, now: float):  # noqa: ANN001, ANN202 - a column
     return case((at <= now, at), else_=null())
 
 
-def _who_and_where() -> tuple:
-    """The creator's and the project's columns, the same for every kind of workload (each
-    query joins User and Project)."""
-    return (col(User.username).label("creator"), col(User.name).label("creator_name"),
+def _which(kind: str, row_id, workload_id, name, created, creator) -> tuple:  # noqa: ANN001
+    """The columns that say which workload a row is (its uid, the workload's id, name and
+    creation time) and who made it where: the same for every kind of workload (each query
+    joins User and Project)."""
+    return ((literal(kind + ":") + col(row_id)).label("uid"), col(row_id).label("id"),
+            literal(kind).label("workload_type"), col(workload_id).label("workload_id"),
+            col(name).label("name"), col(created).label("workload_created_at"),
+            col(creator).label("creator_id"),
+            col(User.username).label("creator"), col(User.name).label("creator_name"),
             col(Project.id).label("project_id"), col(Project.name).label("project_name"),
             col(Project.slug).label("project_slug"))
 
@@ -54,10 +59,7 @@ def _jobs(now: float):  # noqa: ANN202
     status = func.lower(func.substr(JOB_RUN.status_sql(JobRun, now), len("ENGINE_") + 1))
     return (
         select(
-            (literal(JOB + ":") + col(JobRun.id)).label("uid"), col(JobRun.id).label("id"),
-            literal(JOB).label("workload_type"), col(JobRun.job_id).label("workload_id"),
-            col(Job.name).label("name"), col(Job.created_at).label("workload_created_at"),
-            col(JobRun.creator_id).label("creator_id"), *_who_and_where(),
+            *_which(JOB, JobRun.id, JobRun.job_id, Job.name, Job.created_at, JobRun.creator_id),
             col(JobRun.cpu).label("cpu"), col(JobRun.memory).label("memory"),
             col(JobRun.nvidia_gpu).label("nvidia_gpu"), literal(1).label("replicas"),
             col(JobRun.created_at).label("started_at"),
@@ -76,11 +78,8 @@ def _applications(now: float):  # noqa: ANN202
                                     len("APPLICATION_") + 1))
     return (
         select(
-            (literal(APPLICATION + ":") + Application.id).label("uid"),
-            col(Application.id).label("id"), literal(APPLICATION).label("workload_type"),
-            col(Application.id).label("workload_id"), col(Application.name).label("name"),
-            col(Application.created_at).label("workload_created_at"),
-            col(Application.creator_id).label("creator_id"), *_who_and_where(),
+            *_which(APPLICATION, Application.id, Application.id, Application.name,
+                    Application.created_at, Application.creator_id),
             col(Application.cpu).label("cpu"), col(Application.memory).label("memory"),
             col(Application.nvidia_gpu).label("nvidia_gpu"), literal(1).label("replicas"),
             col(Application.starting_at).label("started_at"),
@@ -103,11 +102,8 @@ def _deployments(now: float):  # noqa: ANN202
                  (failed, col(ModelDeployment.finished_at)), else_=null())
     return (
         select(
-            (literal(MODEL + ":") + ModelDeployment.id).label("uid"),
-            col(ModelDeployment.id).label("id"), literal(MODEL).label("workload_type"),
-            col(ModelDeployment.id).label("workload_id"), col(Model.name).label("name"),
-            col(ModelDeployment.created_at).label("workload_created_at"),
-            col(ModelDeployment.deployer_id).label("creator_id"), *_who_and_where(),
+            *_which(MODEL, ModelDeployment.id, ModelDeployment.id, Model.name,
+                    ModelDeployment.created_at, ModelDeployment.deployer_id),
             (ModelDeployment.cpu * col(ModelDeployment.replicas)).label("cpu"),
             (ModelDeployment.memory * col(ModelDeployment.replicas)).label("memory"),
             (ModelDeployment.nvidia_gpu * col(ModelDeployment.replicas)).label("nvidia_gpu"),
