@@ -164,7 +164,6 @@ def compile_bytecode() -> None:
         compileall.compile_dir(ROOT / folder, quiet=1)
 
 
-
 @dataclass
 class Child:
     """A server in a child process; ``started`` is how long it took to answer ``probe``."""
