@@ -16,6 +16,8 @@ from mockcml.control.faults import FaultBook
 from mockcml.control.journal import Journal, JournalMiddleware
 from mockcml.control.router import guarded as guarded_router
 from mockcml.control.router import router as control_router
+from mockcml.control.shared import state as shared_state
+from mockcml.control.shared import tables as _shared_tables  # noqa: F401 - in the schema
 from mockcml.control.snapshots import Snapshots
 from mockcml.control.unknown_fields import UnknownFields
 from mockcml.core import meta
@@ -50,13 +52,32 @@ def build_mock(settings: Settings) -> Mock:
                              settings.body_timeout, settings.max_body_readers)),
     )
     mock.scheduler = Scheduler(mock, [source() for source in SOURCES])
+    mock.response_style = ResponseStyle(settings.response_style)
+    if shared_state.database_mode(settings.shared_state, mock.db.dialect):
+        _share(mock)
+        return mock
+    mock.shared = shared_state.LocalState(mock)
     mock.faults = FaultBook()
     mock.journal = Journal(size=settings.journal_size,
                            record_bodies=settings.journal_bodies)
     mock.snapshots = Snapshots(mock)
     mock.unknown_fields = UnknownFields()
-    mock.response_style = ResponseStyle(settings.response_style)
     return mock
+
+
+def _share(mock: Mock) -> None:
+    """Database mode: every subsystem keeps its state in the shared tables."""
+    from mockcml.control.shared.faults import SharedFaultBook
+    from mockcml.control.shared.journal import SharedJournal
+    from mockcml.control.shared.snapshots import SharedSnapshots
+    from mockcml.control.shared.unknown_fields import SharedUnknownFields
+
+    shared = shared_state.DatabaseState(mock)
+    mock.shared = shared
+    mock.faults = SharedFaultBook(shared)
+    mock.journal = SharedJournal(shared, mock.settings.journal_size, mock.settings.journal_bodies)
+    mock.snapshots = SharedSnapshots(shared)
+    mock.unknown_fields = SharedUnknownFields(shared)
 
 
 def start(mock: Mock) -> None:
@@ -79,15 +100,17 @@ def start(mock: Mock) -> None:
                 raise SystemExit(f"mockcml: invalid fixtures\n{exc.report()}") from None
         mock.scenario = scenario
         mock.scenario_read = True
-    mock.db.create_all()
-    with mock.db.transaction() as session:
-        meta.load_clock(session, mock.clock)
-        if is_empty(session):
-            # The built-in admin is created only when the fixtures define no users.
-            seed(session, mock.scenario, settings, mock.clock.now())
-        elif mock.scenario is not None:
-            log.warning("the database already holds data, so the fixtures were not applied "
-                        "(POST /_mock/reset applies them)")
+    with mock.db.starting():  # one process at a time (several workers or replicas)
+        mock.db.create_all()
+        with mock.db.transaction() as session:
+            meta.load_clock(session, mock.clock)
+            if is_empty(session):
+                # The built-in admin is created only when the fixtures define no users.
+                seed(session, mock.scenario, settings, mock.clock.now())
+            elif mock.scenario is not None and not mock.one_of_workers:
+                log.warning("the database already holds data, so the fixtures were not "
+                            "applied (POST /_mock/reset applies them)")
+        mock.shared.ensure()
     mock.ready = True
 
 
@@ -101,13 +124,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         await mock.db.run(start, mock)
         mock.scheduler.start()
+        mock.shared.start()
         try:
             yield
         finally:
             mock.ready = False
             await mock.scheduler.stop()
+            await mock.shared.stop()
+            await mock.journal.close()
             mock.snapshots.close()
-            mock.db.dispose()
+            mock.db.dispose()  # waits for the database threads: nothing uses shared after
+            mock.shared.close()
 
     # FastAPI's own document describes only the mock's control plane, never the CML API.
     app = FastAPI(

@@ -14,6 +14,8 @@ import os
 import threading
 import uuid
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -80,11 +82,20 @@ class PostgresTestDatabase(Database):
             # Dropped once the app is gone, not at dispose(): a test may start an app twice.
             weakref.finalize(self, _drop_later, self.engine, url)
 
-    def create_all(self) -> None:
-        # The database appears, with its schema, where the app would create the schema.
+    def _appear(self) -> None:
         if self._missing:
             _server.create(self.url)
             self._missing = False
+
+    @contextmanager
+    def starting(self) -> Iterator[None]:
+        self._appear()  # start-up locks the database first: it must exist by then
+        with super().starting():
+            yield
+
+    def create_all(self) -> None:
+        # The database appears, with its schema, where the app would create the schema.
+        self._appear()
         super().create_all()
 
 

@@ -22,6 +22,9 @@ from sqlalchemy.sql import sqltypes
 from sqlalchemy.sql.functions import Function
 from sqlmodel import Session, SQLModel, create_engine
 
+# A PostgreSQL advisory lock key held while one process creates the schema and seeds.
+_START_LOCK = 0x6D6F636B636D6C  # "mockcml"
+
 # Database threads for a server database (PostgreSQL); each may hold two connections.
 DB_WORKERS = 4
 
@@ -197,6 +200,23 @@ class Database:
     def create_all(self) -> None:
         SQLModel.metadata.create_all(self.engine)
 
+    @contextmanager
+    def starting(self) -> Iterator[None]:
+        """Start-up (schema, seeding) of one process at a time on a server database: the
+        workers of ``mockcml serve --workers N``, or replicas started together, would
+        otherwise race to create the tables and to seed an empty database twice."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({_START_LOCK})")
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_START_LOCK})")
+                conn.commit()
+
     def drop_all(self) -> None:
         SQLModel.metadata.drop_all(self.engine)
 
@@ -317,8 +337,14 @@ class UnitOfWork:
 # these are the PostgreSQL equivalents, all in the caller's transaction.
 
 
-def _tables() -> list:
-    return list(SQLModel.metadata.sorted_tables)
+def data_tables() -> list:
+    """The tables of the mocked world, parents first: every table except the mock's own
+    shared state (``info["mock_state"]``: faults, journal, snapshots...), which snapshots,
+    reset and fixture loading leave alone."""
+    return [t for t in SQLModel.metadata.sorted_tables if not t.info.get("mock_state")]
+
+
+_tables = data_tables
 
 
 def _quoted(session: Session, name: str) -> str:
