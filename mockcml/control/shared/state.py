@@ -109,7 +109,7 @@ class DatabaseState(LocalState):
     def engine(self) -> Engine:
         if self._engine is None:
             self._engine = create_engine(self.mock.db.url, isolation_level="AUTOCOMMIT",
-                                         pool_size=DB_WORKERS + 2, max_overflow=16)
+                                         pool_size=DB_WORKERS, max_overflow=4)
         return self._engine
 
     def execute(self, sql: str, params: Any = None) -> list[Row]:
