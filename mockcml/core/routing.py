@@ -162,11 +162,10 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
 
 
 async def _enter_shared(mock: Mock, request: Request, op: Operation) -> Fault | None:
-    """Database mode (several workers): on a database thread, bring this worker in step
-    with the others (clock, faults, settings: control/shared/state.py), then take the
-    call's fault, its count spent in SQL. Memory mode never comes here."""
-    return await mock.db.run(mock.shared.enter, request.method, request.scope["path"],
-                             op.operation_id)
+    """Database mode (several workers): bring this worker in step with the others (clock,
+    faults, settings: control/shared/state.py), then take the call's fault, its count
+    spent in SQL. Memory mode never comes here."""
+    return await mock.shared.enter(request.method, request.scope["path"], op.operation_id)
 
 
 def make_endpoint(op: Operation):  # noqa: ANN201

@@ -13,18 +13,21 @@ next request any worker serves: strict read-after-write, for one primary-key rea
 Small statements outside a request's unit of work (this row, fault counts, journal and
 unknown-field inserts) go through a second, autocommit engine (:meth:`DatabaseState.execute`):
 they must commit on their own (a faulted or failed request rolls its unit of work back,
-but its fault count and journal entry stay), and its pool skips the pre-ping round trip.
+but its fault count and journal entry stay). Each database thread keeps one of its
+connections: no pool checkout and no pre-ping round trip per statement.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, exc
-from sqlalchemy.engine import Engine, Row
+import psycopg
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
 
 from mockcml.core.db import DB_WORKERS
 
@@ -53,7 +56,7 @@ class LocalState:
     def sync(self) -> None:
         pass
 
-    def enter(self, method: str, path: str, operation_id: str) -> Fault | None:
+    async def enter(self, method: str, path: str, operation_id: str) -> Fault | None:
         return self.mock.faults.take(method, path, operation_id)
 
     async def synced(self) -> None:
@@ -86,9 +89,14 @@ class DatabaseState(LocalState):
     def __init__(self, mock: Mock) -> None:
         super().__init__(mock)
         self._engine: Engine | None = None
+        self._local = threading.local()
+        self._held: list[Any] = []  # every thread's connection, closed by close()
+        self._held_lock = threading.Lock()
         self.seen: dict[str, int] = {}
         self._applying = False
         self._poller: asyncio.Task | None = None
+        self._pending: asyncio.Task | None = None  # the next sync, callers wait for it
+        self._running: asyncio.Task | None = None
         local_poke = mock.scheduler.poke
         self._local_poke = local_poke
 
@@ -109,20 +117,37 @@ class DatabaseState(LocalState):
     def engine(self) -> Engine:
         if self._engine is None:
             self._engine = create_engine(self.mock.db.url, isolation_level="AUTOCOMMIT",
-                                         pool_size=DB_WORKERS, max_overflow=4)
+                                         pool_size=DB_WORKERS, max_overflow=16)
         return self._engine
 
-    def execute(self, sql: str, params: Any = None) -> list[Row]:
-        """One autocommit statement (``params``: a dict, or a list of them for many rows);
-        its rows, if it returns any. A connection the server closed is retried once."""
+    def _connection(self) -> Any:
+        """This thread's own autocommit driver connection, kept for the thread's life: a
+        statement per request must not pay a pool checkout (database threads only, in
+        practice, plus the thread that starts the app)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.engine.raw_connection()
+            self._local.conn = conn
+            with self._held_lock:
+                self._held.append(conn)
+        return conn
+
+    def execute(self, sql: str, params: Any = None) -> list[tuple]:
+        """One autocommit statement (``params``: a dict, or a list of dicts for many rows);
+        its rows, if it returns any. A connection the server closed is replaced once."""
         for attempt in (1, 2):
+            conn = self._connection()
             try:
-                with self.engine.connect() as conn:
-                    result = conn.exec_driver_sql(sql, params) if params is not None \
-                        else conn.exec_driver_sql(sql)
-                    return list(result) if result.returns_rows else []
-            except exc.DBAPIError as error:
-                if attempt == 2 or not error.connection_invalidated:
+                with conn.driver_connection.cursor() as cursor:
+                    if isinstance(params, list):
+                        cursor.executemany(sql, params)
+                        return []
+                    cursor.execute(sql, params)
+                    return cursor.fetchall() if cursor.description is not None else []
+            except psycopg.OperationalError:
+                self._local.conn = None
+                conn.invalidate()
+                if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
@@ -198,14 +223,40 @@ class DatabaseState(LocalState):
         finally:
             self._applying = False
 
-    def enter(self, method: str, path: str, operation_id: str) -> Fault | None:
-        """A contract request's first step in database mode: in step, then its fault."""
-        self.sync()
-        return self.mock.faults.take(method, path, operation_id)
+    async def enter(self, method: str, path: str, operation_id: str) -> Fault | None:
+        """A contract request's first step in database mode: in step, then its fault (the
+        count spent on a database thread; no hop at all when there are no faults)."""
+        await self.fresh()
+        faults = self.mock.faults
+        if not faults.faults:
+            return None
+        return await self.mock.db.run(faults.take, method, path, operation_id)
+
+    async def fresh(self) -> None:
+        """Return once a :meth:`sync` that *started after this call* has finished.
+
+        That is all read-after-write needs: whatever another worker committed before this
+        request arrived is seen. Requests arriving together share one sync, so under load
+        one read of the row serves many requests; at most one sync runs and one waits.
+        """
+        if self._pending is None:
+            self._pending = asyncio.get_running_loop().create_task(self._next_sync())
+        await asyncio.shield(self._pending)
+
+    async def _next_sync(self) -> None:
+        running = self._running
+        if running is not None:
+            await asyncio.wait([running])  # its outcome is its own waiters' business
+        self._pending = None  # callers from now on need a sync that starts after them
+        self._running = asyncio.current_task()
+        try:
+            await self.mock.db.run(self.sync)
+        finally:
+            self._running = None
 
     async def synced(self) -> None:
         if self.mock.ready:
-            await self.mock.db.run(self.sync)
+            await self.fresh()
 
     # --- lifetime ----------------------------------------------------------------------
 
@@ -216,7 +267,7 @@ class DatabaseState(LocalState):
         while True:
             await asyncio.sleep(POLL_SECONDS)
             try:
-                await self.mock.db.run(self.sync)
+                await self.fresh()
             except Exception:  # noqa: BLE001 - a database hiccup; the next poll tries again
                 log.warning("could not read the shared state; retrying", exc_info=True)
 
@@ -230,6 +281,14 @@ class DatabaseState(LocalState):
             self._poller = None
 
     def close(self) -> None:
+        with self._held_lock:
+            held, self._held = self._held, []
+        for conn in held:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - closing a connection the server dropped
+                pass
+        self._local = threading.local()
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
