@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -216,6 +217,14 @@ class Database:
             finally:
                 conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_START_LOCK})")
                 conn.commit()
+
+    def exclusive(self, session: Session, name: str) -> None:
+        """On PostgreSQL, hold a lock named ``name`` until ``session``'s transaction ends, so
+        that processes sharing the database take turns (a second one waits, then sees what
+        the first committed); SQLite's single writer already serializes."""
+        if self.dialect == "postgresql":
+            key = zlib.crc32(name.encode())
+            session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({key})")
 
     def drop_all(self) -> None:
         SQLModel.metadata.drop_all(self.engine)

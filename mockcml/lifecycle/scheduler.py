@@ -104,6 +104,8 @@ class Scheduler:
         self.dirty = False
         try:
             with self.mock.db.transaction() as session:
+                # Several processes on one database: one pass at a time across them too.
+                self.mock.db.exclusive(session, "scheduler")
                 while fired < limit:
                     due, source = self._earliest(session)
                     if due is None or source is None or due > now:

@@ -76,7 +76,8 @@ def running(server: LiveServer, timeout: float = 120) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def replica_pair(pg_server: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    with fresh_database(pg_server) as url, serve(url) as one, serve(url) as two:
+    with fresh_database(pg_server) as url, running(serve(url)) as one, \
+            running(serve(url)) as two:
         yield one, two
 
 

@@ -136,3 +136,21 @@ def test_style_and_unknown_fields_are_shared(replicas):
         assert [f["field"] for f in fields] == ["descripton"]
         a.delete("/_mock/unknown-fields")
         assert b.get("/_mock/unknown-fields").json()["unknown_fields"] == []
+
+
+def test_a_dependent_run_exists_once_whichever_replica_looks(replicas):
+    """A parent run created through one replica finishes at once (time scale 0); the other
+    replica's next request must find its dependent run, and the two schedulers together
+    must start it exactly once."""
+    one, two = replicas
+    with one.client() as a, two.client() as b:
+        project = make_project(a)
+        for _ in range(5):
+            parent = make_job(a, project["id"])
+            child = make_job(a, project["id"], parent_job_id=parent["id"])
+            started = a.post(f"/api/v2/projects/{project['id']}/jobs/{parent['id']}/runs",
+                             json={}, headers=auth())
+            assert started.status_code == 200
+            runs = f"/api/v2/projects/{project['id']}/jobs/{child['id']}/runs"
+            assert len(b.get(runs, headers=auth()).json()["job_runs"]) == 1
+            assert len(a.get(runs, headers=auth()).json()["job_runs"]) == 1
