@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -101,15 +100,10 @@ def run(seconds: float = 3, repeat: int = 3, projects: int = 1000, runs: int = 1
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--projects", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=1000)
-    args = parser.parse_args()
-    begin = time.perf_counter()
-    result = run(args.seconds, args.repeat, args.projects, args.runs)
+    for name, default in (("seconds", 3.0), ("repeat", 3), ("projects", 1000), ("runs", 1000)):
+        parser.add_argument(f"--{name}", type=type(default), default=default)
+    result = run(**vars(parser.parse_args()))
     print(figures_table(result["figures"]))
-    print(f"({time.perf_counter() - begin:.0f} s)")
     print("wrote", write("workers", {"figures": [f.to_dict() for f in result["figures"]],
                                       "raw": result["raw"]}))
 

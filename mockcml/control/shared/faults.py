@@ -9,6 +9,7 @@ goes on unfaulted.
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,8 @@ from mockcml.control.faults import Fault, FaultBook, check
 if TYPE_CHECKING:
     from mockcml.control.shared.state import DatabaseState
 
-_SPEC = [f.name for f in fields(Fault) if f.name not in ("id", "hits")]
-_SELECT = f"SELECT id, {', '.join(_SPEC)}, hits, seed FROM mock_faults ORDER BY id"
+# What a fault matches and answers, stored as JSON; its count and hits are columns.
+_SPEC = [f.name for f in fields(Fault) if f.name not in ("id", "count", "hits")]
 
 
 class SharedFaultBook(FaultBook):
@@ -28,11 +29,10 @@ class SharedFaultBook(FaultBook):
         self._seeded: set[str] = set()
 
     def _rows(self) -> list[tuple[Fault, int | None]]:
-        out = []
-        for row in self.shared.execute(_SELECT):
-            values = dict(zip(["id", *_SPEC, "hits"], row[:-1], strict=True))
-            out.append((Fault(**{**values, "id": f"fault-{values['id']}"}), row[-1]))
-        return out
+        rows = self.shared.execute("SELECT id, spec, count, hits, seed FROM mock_faults "
+                                   "ORDER BY id")
+        return [(Fault(id=f"fault-{key}", **json.loads(spec), count=count, hits=hits), seed)
+                for key, spec, count, hits, seed in rows]
 
     def reload(self) -> None:
         faults = {}
@@ -46,13 +46,12 @@ class SharedFaultBook(FaultBook):
 
     def add(self, **spec: object) -> Fault:
         seed = check(spec)
-        names = [*_SPEC, "seed"]
-        values = {**{name: spec.get(name) for name in _SPEC}, "seed": seed}
-        values["message"] = values["message"] or "injected fault"
-        values["delay"] = values["delay"] or 0.0
+        matching = Fault(id="", **spec)  # type: ignore[arg-type]  # checked by the route
         row = self.shared.execute(
-            f"INSERT INTO mock_faults ({', '.join(names)}, hits) VALUES "
-            f"({', '.join(f'%({n})s' for n in names)}, 0) RETURNING id", values)[0]
+            "INSERT INTO mock_faults (spec, count, hits, seed) VALUES (%(spec)s, %(count)s, 0,"
+            " %(seed)s) RETURNING id",
+            {"spec": json.dumps({name: getattr(matching, name) for name in _SPEC}),
+             "count": matching.count, "seed": seed})[0]
         self.shared.bump_faults()
         self.reload()
         return self.faults[f"fault-{row[0]}"]

@@ -274,10 +274,7 @@ class DatabaseState(LocalState):
     async def stop(self) -> None:
         if self._poller is not None:
             self._poller.cancel()
-            try:
-                await self._poller
-            except asyncio.CancelledError:
-                pass
+            await asyncio.gather(self._poller, return_exceptions=True)
             self._poller = None
 
     def close(self) -> None:

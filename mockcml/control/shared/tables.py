@@ -41,22 +41,17 @@ class MockState(SQLModel, table=True):
 
 
 class MockFault(SQLModel, table=True):
+    """A fault: what it matches and answers (``control.faults.Fault`` as JSON), and the two
+    figures workers update in SQL."""
+
     __tablename__ = "mock_faults"
     __table_args__ = MOCK_STATE
 
     id: int | None = Field(default=None, primary_key=True)
-    operation_id: str | None = None
-    path: str | None = None
-    method: str | None = None
-    status: int | None = None
-    code: int | None = None
-    message: str = "injected fault"
+    spec: str = "{}"
     count: int | None = None  # remaining; decremented in SQL, never below 0
-    rate: float | None = None
-    delay: float = 0.0
-    retry_after: int | None = None
-    seed: int | None = None
     hits: int = 0
+    seed: int | None = None
 
 
 class MockJournalEntry(SQLModel, table=True):
@@ -82,11 +77,11 @@ class MockUnknownField(SQLModel, table=True):
     __table_args__ = MOCK_STATE
 
     id: int | None = Field(default=None, primary_key=True)
-    operation_id: str
+    operation_id: str = Field(index=True)  # the report filters by operation and caller
     method: str
     path: str
     field: str
-    caller: str
+    caller: str = Field(index=True)
     at: float
 
 
