@@ -102,6 +102,8 @@ async def _run(url: str) -> Load:
 def test_fifty_clients_on_two_workers(database):
     with running(serve(database, "--workers", "2", "--log-level", "error")) as server:
         load = asyncio.run(_run(server.url))
+    print(f"{sum(load.statuses.values())} calls in {SECONDS:.0f} s: {len(load.projects)} "
+          f"projects, {len(load.jobs)} jobs, {sum(load.runs.values())} runs")
     assert not load.errors, load.errors[:5]
     assert set(load.statuses) == {200}, load.statuses
     assert load.projects and sum(load.runs.values()) >= len(load.projects)
