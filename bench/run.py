@@ -40,7 +40,8 @@ from bench.common import (
     table,
 )
 
-BENCHES = ("startup", "memory", "throughput", "snapshot", "paging", "fixture_load", "lifecycle")
+BENCHES = ("startup", "memory", "throughput", "snapshot", "paging", "fixture_load", "lifecycle",
+           "workers")
 HERE = Path(__file__).resolve().parent
 
 
@@ -225,6 +226,13 @@ class Runner:
 
             self.step("lifecycle", bench_lifecycle.run, p.lifecycle_runs, p.lifecycle_seconds,
                       p.lifecycle_spread, p.idle_seconds)
+        if "workers" in want:
+            from bench import bench_workers
+
+            # PostgreSQL, 1 and 2 worker processes; a smaller scenario than the SQLite
+            # benchmarks (it is loaded twice, into two databases).
+            self.step("workers", bench_workers.run, p.wrk_seconds, p.wrk_repeat,
+                      min(p.projects, 1000), min(p.runs, 1000))
 
     def _loaded(self, startup: dict | None) -> int | None:
         """One server loaded with the scenario for throughput and snapshots; its RSS at rest."""

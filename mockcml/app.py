@@ -15,12 +15,14 @@ from starlette.responses import Response
 from mockcml.control.faults import FaultBook
 from mockcml.control.journal import Journal, JournalMiddleware
 from mockcml.control.lazy import LazyControl
+from mockcml.control.shared import state as shared_state
+from mockcml.control.shared import tables as _shared_tables  # noqa: F401 - in the schema
 from mockcml.control.snapshots import Snapshots
 from mockcml.control.unknown_fields import UnknownFields
 from mockcml.core import meta
 from mockcml.core.clock import Clock
 from mockcml.core.contract import load_contract
-from mockcml.core.db import LOCK_SEED, Database
+from mockcml.core.db import Database
 from mockcml.core.errors import HTTP_TO_GRPC, ApiError, error_response, render
 from mockcml.core.intake import Intake, Limits
 from mockcml.core.render import ResponseStyle
@@ -49,13 +51,32 @@ def build_mock(settings: Settings) -> Mock:
                              settings.body_timeout, settings.max_body_readers)),
     )
     mock.scheduler = Scheduler(mock, [source() for source in SOURCES])
+    mock.response_style = ResponseStyle(settings.response_style)
+    if shared_state.database_mode(settings.shared_state, mock.db.dialect):
+        _share(mock)
+        return mock
+    mock.shared = shared_state.LocalState(mock)
     mock.faults = FaultBook()
     mock.journal = Journal(size=settings.journal_size,
                            record_bodies=settings.journal_bodies)
     mock.snapshots = Snapshots(mock)
     mock.unknown_fields = UnknownFields()
-    mock.response_style = ResponseStyle(settings.response_style)
     return mock
+
+
+def _share(mock: Mock) -> None:
+    """Database mode: every subsystem keeps its state in the shared tables."""
+    from mockcml.control.shared.faults import SharedFaultBook
+    from mockcml.control.shared.journal import SharedJournal
+    from mockcml.control.shared.snapshots import SharedSnapshots
+    from mockcml.control.shared.unknown_fields import SharedUnknownFields
+
+    shared = shared_state.DatabaseState(mock)
+    mock.shared = shared
+    mock.faults = SharedFaultBook(shared)
+    mock.journal = SharedJournal(shared, mock.settings.journal_size, mock.settings.journal_bodies)
+    mock.snapshots = SharedSnapshots(shared)
+    mock.unknown_fields = SharedUnknownFields(shared)
 
 
 def start(mock: Mock) -> None:
@@ -79,20 +100,18 @@ def start(mock: Mock) -> None:
                 raise SystemExit(f"mockcml: invalid fixtures\n{exc.report()}") from None
             mock.scenario = KeptScenario(scenario)
         mock.scenario_read = True
-    mock.db.create_all()
-    with mock.db.transaction() as session:
-        if mock.db.dialect == "postgresql":
-            # Processes starting together on one database: one seeds, the others wait
-            # for it, then find data.
-            session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_SEED})")
-        meta.load_clock(session, mock.clock)
-        if is_empty(session):
-            # The built-in admin is created only when the fixtures define no users.
-            seed(session, mock.scenario.get() if mock.scenario is not None else None,
-                 settings, mock.clock.now())
-        elif mock.scenario is not None:
-            log.warning("the database already holds data, so the fixtures were not applied "
-                        "(POST /_mock/reset applies them)")
+    with mock.db.starting():  # one process at a time (several workers or replicas)
+        mock.db.create_all()
+        with mock.db.transaction() as session:
+            meta.load_clock(session, mock.clock)
+            if is_empty(session):
+                # The built-in admin is created only when the fixtures define no users.
+                seed(session, mock.scenario.get() if mock.scenario is not None else None,
+                     settings, mock.clock.now())
+            elif mock.scenario is not None and not mock.one_of_workers:
+                log.warning("the database already holds data, so the fixtures were not "
+                            "applied (POST /_mock/reset applies them)")
+        mock.shared.ensure()
     if mock.scenario is not None:
         mock.scenario.pack()  # kept for resets, compact
     give_back()
@@ -109,13 +128,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         await mock.db.run(start, mock)
         mock.scheduler.start()
+        mock.shared.start()
         try:
             yield
         finally:
             mock.ready = False
             await mock.scheduler.stop()
+            await mock.shared.stop()
+            await mock.journal.close()
             mock.snapshots.close()
-            mock.db.dispose()
+            mock.db.dispose()  # waits for the database threads: nothing uses shared after
+            mock.shared.close()
 
     # FastAPI's own document describes only the mock's control plane, never the CML API.
     app = FastAPI(

@@ -27,6 +27,9 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                             "(postgresql://user@host:port/db)")
     serve.add_argument("--time-scale", type=float,
                        help="multiplier for simulated durations (0 = instant, 1 = real time)")
+    serve.add_argument("--workers", type=int,
+                       help="server processes (default 1); more than one needs PostgreSQL "
+                       "(--db postgresql://...), where they share every piece of state")
     serve.add_argument("--log-level", help="uvicorn log level")
     serve.add_argument("--strict", action="store_true", default=None,
                        help="refuse unknown request body fields with 400 (default: drop them "
@@ -91,7 +94,7 @@ def _settings(args: argparse.Namespace):
         key: value
         for key, value in {
             "host": args.host, "port": args.port, "fixtures": args.fixtures, "db": args.db,
-            "time_scale": args.time_scale, "log_level": args.log_level,
+            "time_scale": args.time_scale, "log_level": args.log_level, "workers": args.workers,
             "strict": args.strict, "response_style": args.response_style,
         }.items()
         if value is not None
@@ -133,6 +136,7 @@ def serve(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from mockcml import workers
     from mockcml.app import create_app
     from mockcml.serving import bind, uvicorn_config
 
@@ -140,6 +144,10 @@ def _serve(args: argparse.Namespace) -> int:
         settings = _settings(args)
     except SettingsError as exc:
         print(f"mockcml: invalid setting: {exc}", file=sys.stderr, flush=True)
+        return 2
+    refusal = workers.refusal(settings)
+    if refusal is not None:
+        print(f"mockcml: {refusal}", file=sys.stderr, flush=True)
         return 2
     scenario = None
     if settings.fixtures:
@@ -158,13 +166,18 @@ def _serve(args: argparse.Namespace) -> int:
             " MOCKCML_CONTROL_TOKEN to protect the controls.",
             file=sys.stderr, flush=True,
         )
-    app = create_app(settings)
-    if scenario is not None:
-        from mockcml.fixtures.kept import KeptScenario
+    if settings.workers > 1:
+        workers.hand_over(settings)  # each worker builds its own app from these
+        config = uvicorn_config(workers.APP, settings)
+        app = None
+    else:
+        app = create_app(settings)
+        if scenario is not None:
+            from mockcml.fixtures.kept import KeptScenario
 
-        app.state.mock.scenario = KeptScenario(scenario)  # checked above; start() loads it
-        app.state.mock.scenario_read = True
-    config = uvicorn_config(app, settings)
+            app.state.mock.scenario = KeptScenario(scenario)  # checked above; start() loads it
+            app.state.mock.scenario_read = True
+        config = uvicorn_config(app, settings)
     try:
         sock = bind(config)
     except OSError as exc:
@@ -181,6 +194,12 @@ def _serve(args: argparse.Namespace) -> int:
         if scenario is not None:
             print(f"  fixtures:   {scenario.summary()}", flush=True)
     print(f"  storage:    {_storage(settings)}", flush=True)
+    if settings.workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        print(f"  workers:    {settings.workers}", flush=True)
+        Multiprocess(config, sockets=[sock]).run()
+        return 0
     # Only the app keeps the scenario (start() packs it once seeded): this frame lives as
     # long as the server.
     del scenario, app

@@ -53,10 +53,12 @@ else:  # pragma: no cover
     PROTOCOL = EnvelopeH11Protocol
 
 
-def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
+def uvicorn_config(app: ASGIApp | str, settings: Settings) -> uvicorn.Config:
+    """``app``: the app, or (``--workers N``) the import string of a factory each worker
+    process calls; the protocol classes above are then imported by every worker too."""
     return uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level=settings.log_level,
-        http=PROTOCOL,
+        http=PROTOCOL, workers=settings.workers, factory=isinstance(app, str),
         # Bounded on purpose: past max_connections uvicorn answers 503 at once instead of
         # queueing; an idle keep-alive connection is closed after keep_alive_timeout.
         limit_concurrency=settings.max_connections,

@@ -72,6 +72,17 @@ class Settings(BaseSettings):
     journal_bodies: bool = Field(
         False, description="Record request and response bodies in the journal."
     )
+    shared_state: Literal["auto", "memory", "database"] = Field(
+        "auto", description="Where the mock's own state lives (clock, faults, journal, "
+        "snapshots, unknown fields, response style): memory (one process, nothing extra per "
+        "request) or database (every process on the same PostgreSQL database behaves as one "
+        "server; needed by --workers and by several replicas). auto: database on PostgreSQL, "
+        "memory otherwise.",
+    )
+    workers: int = Field(
+        1, ge=1, le=64, description="Server processes (`mockcml serve` only); more than one "
+        "needs PostgreSQL, where every process shares the state through the database.",
+    )
     log_level: str = Field("info", description="uvicorn and mockcml log level.")
     strict: bool = Field(
         False, description="Refuse unknown request body fields with 400 (code 3) instead of "

@@ -99,10 +99,20 @@ State lives in memory (SQLite) unless `--db` names a SQLite file or a PostgreSQL
 `MOCKCML_DATABASE_URL`). The driver is psycopg 3, installed with mockcml; `postgresql://`
 and `postgres://` mean `postgresql+psycopg://`. The database must exist; mockcml creates
 its tables on first start and seeds fixtures only into an empty database, as with a
-SQLite file. Snapshots are kept in the server process's memory (binary `COPY` of every
-table) and `/_mock/reset` empties every table with one `TRUNCATE`. One process per
-database: the clock, faults, queued outcomes and the journal are still per process, so
-`--workers` and several replicas on one database are not supported yet.
+SQLite file, and `/_mock/reset` empties every table with one `TRUNCATE`.
+
+On PostgreSQL `shared_state` is `database` (unless set to `memory`): everything the mock
+keeps besides the data lives in small `mock_*` tables too, so several processes on one
+database answer as one server (`mockcml serve --workers N`, or several containers behind
+a load balancer). Each request first reads the one `mock_state` row (clock, response
+style, journal settings and the generations of the fault list and of scheduler events)
+and applies what another process changed: a change made through one worker holds for the
+next request any worker serves. Fault counts are spent in SQL, so N workers never exceed
+one; the journal (`journal_size` rows, oldest deleted) is written in batches and
+`/_mock/journal/wait` sees calls served by any worker; snapshots are stored in the
+database (binary `COPY` of every table), so any worker restores what any worker saved.
+`--workers` above 1 is refused with SQLite. With SQLite (`shared_state` `memory`) none of
+this costs anything: the state stays in the one process.
 """
 
 

@@ -82,11 +82,20 @@ class PostgresTestDatabase(Database):
             # Dropped once the app is gone, not at dispose(): a test may start an app twice.
             weakref.finalize(self, _drop_later, self.engine, url)
 
-    def create_all(self) -> None:
-        # The database appears, with its schema (at head), where the app would create it.
+    def _appear(self) -> None:
         if self._missing:
             _server.create(self.url)
             self._missing = False
+
+    @contextmanager
+    def starting(self) -> Iterator[None]:
+        self._appear()  # start-up locks the database first: it must exist by then
+        with super().starting():
+            yield
+
+    def create_all(self) -> None:
+        # The database appears, with its schema (at head), where the app would create it.
+        self._appear()
         super().create_all()
 
 

@@ -58,16 +58,9 @@ class FaultBook:
         self.rng = random.Random(seed)
 
     def add(self, **spec: object) -> Fault:
-        if not spec.get("operation_id") and not spec.get("path"):
-            raise ValueError("a fault needs an operation_id or a path pattern")
-        if spec.get("status") is None and not spec.get("delay"):
-            raise ValueError("a fault needs a status, a delay, or both")
-        rate = spec.get("rate")
-        if rate is not None and not 0 < float(rate) <= 1:  # type: ignore[arg-type]
-            raise ValueError("rate must be in (0, 1]")
-        if spec.get("seed") is not None:
-            self.rng.seed(spec.pop("seed"))  # type: ignore[arg-type]  # checked by the control route
-        spec.pop("seed", None)
+        seed = check(spec)
+        if seed is not None:
+            self.rng.seed(seed)
         fault = Fault(id=f"fault-{next(self._ids)}", **spec)  # type: ignore[arg-type]
         self.faults[fault.id] = fault
         return fault
@@ -79,14 +72,38 @@ class FaultBook:
                 continue
             if fault.rate is not None and self.rng.random() >= fault.rate:
                 continue
-            if fault.count is not None:
-                fault.count -= 1
-            fault.hits += 1
+            if not self.count(fault):
+                continue
             return fault
         return None
+
+    def count(self, fault: Fault) -> bool:
+        """Count one hit of ``fault``; False if its count ran out meanwhile."""
+        if fault.count is not None:
+            fault.count -= 1
+        fault.hits += 1
+        return True
+
+    def listed(self) -> list[dict]:
+        return [f.to_dict() for f in self.faults.values()]
+
+    def reload(self) -> None:
+        """Only a shared fault list (control/shared/faults.py) has anything to reload."""
 
     def remove(self, fault_id: str) -> bool:
         return self.faults.pop(fault_id, None) is not None
 
     def clear(self) -> None:
         self.faults.clear()
+
+
+def check(spec: dict[str, object]) -> int | None:
+    """Refuse a fault that cannot fire (ValueError); pops and returns its ``seed``."""
+    if not spec.get("operation_id") and not spec.get("path"):
+        raise ValueError("a fault needs an operation_id or a path pattern")
+    if spec.get("status") is None and not spec.get("delay"):
+        raise ValueError("a fault needs a status, a delay, or both")
+    rate = spec.get("rate")
+    if rate is not None and not 0 < float(rate) <= 1:  # type: ignore[arg-type]
+        raise ValueError("rate must be in (0, 1]")
+    return spec.pop("seed", None)  # type: ignore[return-value]  # checked by the control route

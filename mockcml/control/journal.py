@@ -143,6 +143,18 @@ class Journal:
                 except TimeoutError:
                     return None
 
+    async def lookup(self, flt: Filter, limit: int | None = None) -> list[Entry]:
+        """``find`` for the control route (a shared journal reads the database)."""
+        return self.find(flt, limit)
+
+    @property
+    def capturing(self) -> bool:
+        """Whether the middleware keeps a call's bodies until it is recorded."""
+        return self.record_bodies
+
+    async def close(self) -> None:
+        """Write out what is still buffered (only a shared journal buffers)."""
+
     def clear(self) -> None:
         self.entries.clear()
 
@@ -159,7 +171,9 @@ class JournalMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        keep = self.journal.record_bodies
+        # A shared journal's record_bodies may be switched on by another worker while this
+        # call runs: it keeps the chunks either way and decides when it records.
+        keep = self.journal.capturing
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
         status = 500
@@ -183,6 +197,7 @@ class JournalMiddleware:
             await self.app(scope, receive_wrapper if keep else receive, send_wrapper)
         finally:
             state = scope["state"]
+            keep = keep and self.journal.record_bodies
             self.journal.record(
                 time=time.time(), method=scope["method"], path=scope["path"],
                 query=scope.get("query_string", b"").decode("latin-1"),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
@@ -21,6 +22,8 @@ from mockcml.core.registry import implemented
 from mockcml.core.state import Mock
 from mockcml.kit.wire import check_text, loads, timestamp
 from mockcml.lifecycle import durations, scripts
+
+T = TypeVar("T")
 
 
 async def _mock(request: Request) -> Mock:
@@ -51,10 +54,24 @@ async def valid_text(request: Request) -> None:
             pass  # not JSON: the endpoint's own validation answers that
 
 
+async def in_step(request: Request) -> None:
+    """Database mode: this worker takes what the others changed (clock, faults, response
+    style...) before a control reads or changes it; memory mode: nothing to do."""
+    await request.app.state.mock.shared.synced()
+
+
+async def _apply(mock: Mock, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``func`` of a subsystem: right here in memory mode (the loop is where requests read
+    that state), on a database thread in database mode (it runs SQL)."""
+    if mock.shared.database:
+        return await mock.db.run(func, *args, **kwargs)
+    return func(*args, **kwargs)
+
+
 MockDep = Annotated[Mock, Depends(_mock)]
-router = APIRouter(prefix="/_mock", tags=["control"])
+router = APIRouter(prefix="/_mock", tags=["control"], dependencies=[Depends(in_step)])
 guarded = APIRouter(prefix="/_mock", tags=["control"],
-                    dependencies=[Depends(require_token), Depends(valid_text)])
+                    dependencies=[Depends(in_step), Depends(require_token), Depends(valid_text)])
 
 
 # --- health and readiness --------------------------------------------------------
@@ -103,9 +120,10 @@ async def reset(mock: MockDep) -> dict:
     # The clock first: relative fixture times ("-2h") are read against it.
     mock.snapshots.seeded.apply(mock)
     await mock.db.run(reset_state, mock)
-    mock.faults.clear()
-    mock.unknown_fields.clear()
+    await _apply(mock, mock.faults.clear)
+    await _apply(mock, mock.unknown_fields.clear)
     mock.response_style.reset()
+    await _apply(mock, mock.shared.publish_controls)
     await _save_clock(mock)
     return {"reset": True}
 
@@ -120,7 +138,7 @@ def _snapshot_out(snap) -> dict:  # noqa: ANN001
 
 @router.get("/snapshots")
 async def list_snapshots(mock: MockDep) -> dict:
-    return {"snapshots": [_snapshot_out(s) for s in mock.snapshots.saved.values()]}
+    return {"snapshots": [_snapshot_out(s) for s in await _apply(mock, mock.snapshots.listed)]}
 
 
 @guarded.post("/snapshots")
@@ -140,7 +158,7 @@ async def restore_snapshot(name: str, mock: MockDep) -> dict:
 
 @guarded.delete("/snapshots/{name}")
 async def delete_snapshot(name: str, mock: MockDep) -> dict:
-    mock.snapshots.delete(name)
+    await _apply(mock, mock.snapshots.delete, name)
     return {}
 
 
@@ -156,6 +174,7 @@ async def _save_clock(mock: Mock) -> None:
     def save() -> None:
         with mock.db.transaction() as session:
             meta.save_clock(session, mock.clock)
+        mock.shared.publish_clock()  # database mode: every worker's clock moves with it
 
     await mock.db.run(save)
 
@@ -191,6 +210,7 @@ class ScaleIn(BaseModel):
 async def set_scale(body: ScaleIn, mock: MockDep) -> dict:
     """Applies to lifecycles that start from now on."""
     mock.settings.time_scale = body.time_scale
+    await _apply(mock, mock.shared.publish_clock)
     return _clock_out(mock)
 
 
@@ -298,7 +318,7 @@ class FaultIn(BaseModel):
 
 @router.get("/faults")
 async def list_faults(mock: MockDep) -> dict:
-    return {"faults": [f.to_dict() for f in mock.faults.faults.values()]}
+    return {"faults": await _apply(mock, mock.faults.listed)}
 
 
 @guarded.post("/faults")
@@ -307,7 +327,7 @@ async def add_fault(body: FaultIn, mock: MockDep) -> dict:
             op.operation_id for op in mock.contract.operations}:
         raise InvalidArgument(f"unknown operationId {body.operation_id!r}")
     try:
-        fault = mock.faults.add(**body.model_dump())
+        fault = await _apply(mock, mock.faults.add, **body.model_dump())
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from None
     return fault.to_dict()
@@ -315,13 +335,13 @@ async def add_fault(body: FaultIn, mock: MockDep) -> dict:
 
 @guarded.delete("/faults")
 async def clear_faults(mock: MockDep) -> dict:
-    mock.faults.clear()
+    await _apply(mock, mock.faults.clear)
     return {}
 
 
 @guarded.delete("/faults/{fault_id}")
 async def delete_fault(fault_id: str, mock: MockDep) -> dict:
-    if not mock.faults.remove(fault_id):
+    if not await _apply(mock, mock.faults.remove, fault_id):
         raise NotFound(f"no fault {fault_id!r}")
     return {}
 
@@ -342,7 +362,7 @@ FilterDep = Annotated[Filter, Depends(_filter)]
 async def journal(mock: MockDep, flt: FilterDep,
             limit: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
     """Recorded calls, oldest first; filter by operationId, method, path substring, ..."""
-    entries = mock.journal.find(flt, limit)
+    entries = await mock.journal.lookup(flt, limit)
     return {"entries": [e.to_dict() for e in entries]}
 
 
@@ -366,12 +386,13 @@ async def journal_config(body: JournalConfig, mock: MockDep) -> dict:
         journal.record_bodies = body.record_bodies
     if body.size is not None:
         journal.size = body.size
+    await _apply(mock, mock.shared.publish_controls)
     return {"record_bodies": journal.record_bodies, "size": journal.size}
 
 
 @guarded.delete("/journal")
 async def clear_journal(mock: MockDep) -> dict:
-    mock.journal.clear()
+    await _apply(mock, mock.journal.clear)
     return {}
 
 
@@ -429,13 +450,13 @@ async def unknown_fields(mock: MockDep, operation_id: str | None = None,
                          caller: str | None = None) -> dict:
     """Body fields that clients sent and the contract does not define (dropped, as the real
     API drops them; a 400 with --strict), oldest first: operation, field path, caller."""
-    return {"unknown_fields": mock.unknown_fields.find(operation_id, caller),
+    return {"unknown_fields": await _apply(mock, mock.unknown_fields.find, operation_id, caller),
             "strict": mock.settings.strict}
 
 
 @guarded.delete("/unknown-fields")
 async def clear_unknown_fields(mock: MockDep) -> dict:
-    mock.unknown_fields.clear()
+    await _apply(mock, mock.unknown_fields.clear)
     return {}
 
 
@@ -461,4 +482,5 @@ class StyleIn(BaseModel):
 async def set_response_style(body: StyleIn, mock: MockDep) -> dict:
     """Applies to every answer from now on; /_mock/reset goes back to the configured one."""
     mock.response_style.set(body.style)
+    await _apply(mock, mock.shared.publish_controls)
     return _style_out(mock)

@@ -65,13 +65,24 @@ class Snapshots:
     def _postgres(self) -> bool:
         return self.mock.db.dialect == "postgresql"
 
+    def _dump(self) -> dict[str, bytes]:
+        with self.mock.db.transaction() as session:
+            # One consistent view of every table, even while requests write.
+            session.connection().exec_driver_sql(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return pg_dump_tables(session)
+
+    def _load(self, copy: dict[str, bytes]) -> None:
+        with self.mock.db.transaction() as session:
+            pg_load_tables(session, copy)
+
+    def listed(self) -> list[Snapshot]:
+        return list(self.saved.values())
+
     def save(self, name: str) -> Snapshot:
+        copy: sqlite3.Connection | dict[str, bytes]
         if self._postgres():
-            with self.mock.db.transaction() as session:
-                # One consistent view of every table, even while requests write.
-                session.connection().exec_driver_sql(
-                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                copy: sqlite3.Connection | dict[str, bytes] = pg_dump_tables(session)
+            copy = self._dump()
         else:
             raw = self._raw()
             try:
@@ -91,8 +102,7 @@ class Snapshots:
         if snap is None:
             raise NotFound(f"no snapshot named {name!r}")
         if isinstance(snap.copy, dict):
-            with self.mock.db.transaction() as session:
-                pg_load_tables(session, snap.copy)
+            self._load(snap.copy)
         else:
             raw = self._raw()
             try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -27,11 +28,12 @@ DB_WORKERS = 4
 IN_MEMORY = ("sqlite://", "sqlite:///:memory:")
 # PostgreSQL advisory lock keys (one 64-bit space per database), all of mockcml's here so
 # that they stay distinct: the scheduler's leader and its passes (lifecycle/leader.py), a
-# start's schema upgrade (mockcml/migrations) and its seeding (app.start).
+# start's schema upgrade (mockcml/migrations) and the whole of its start-up: schema and
+# seeding (Database.starting).
 LOCK_LEADER = 0x6D6F636B_0001
 LOCK_PASS = 0x6D6F636B_0002
 LOCK_MIGRATE = 0x6D6F636B_0003
-LOCK_SEED = 0x6D6F636B_0004
+LOCK_START = 0x6D6F636B_0004
 
 
 def normalize_url(url: str) -> str:
@@ -237,6 +239,31 @@ class Database:
         except SchemaMismatch as exc:
             raise SystemExit(f"mockcml: cannot use {self.engine.url!r}: {exc}") from None
 
+    @contextmanager
+    def starting(self) -> Iterator[None]:
+        """Start-up (schema, seeding) of one process at a time on a server database: the
+        workers of ``mockcml serve --workers N``, or replicas started together, would
+        otherwise race to create the tables and to seed an empty database twice."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({LOCK_START})")
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({LOCK_START})")
+                conn.commit()
+
+    def exclusive(self, session: Session, name: str) -> None:
+        """On PostgreSQL, hold a lock named ``name`` until ``session``'s transaction ends, so
+        that processes sharing the database take turns (a second one waits, then sees what
+        the first committed); SQLite's single writer already serializes."""
+        if self.dialect == "postgresql":
+            key = zlib.crc32(name.encode())
+            session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({key})")
+
     def drop_all(self) -> None:
         SQLModel.metadata.drop_all(self.engine)
 
@@ -357,8 +384,14 @@ class UnitOfWork:
 # these are the PostgreSQL equivalents, all in the caller's transaction.
 
 
-def _tables() -> list:
-    return list(SQLModel.metadata.sorted_tables)
+def data_tables() -> list:
+    """The tables of the mocked world, parents first: every table except the mock's own
+    shared state (``info["mock_state"]``: faults, journal, snapshots...), which snapshots,
+    reset and fixture loading leave alone."""
+    return [t for t in SQLModel.metadata.sorted_tables if not t.info.get("mock_state")]
+
+
+_tables = data_tables
 
 
 def _quoted(session: Session, name: str) -> str:

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, get_route_path, request_response
 from starlette.types import ASGIApp
 
+from mockcml.control.faults import Fault
 from mockcml.core.actors import ProjectRef
 from mockcml.core.auth import Caller, CallerKey, authenticate
 from mockcml.core.contract import METHOD_ALIASES, Operation, decode_path
@@ -160,11 +161,19 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
     return _to_response(op, result, mock.response_style.current)
 
 
+async def _enter_shared(mock: Mock, request: Request, op: Operation) -> Fault | None:
+    """Database mode (several workers): bring this worker in step with the others (clock,
+    faults, settings: control/shared/state.py), then take the call's fault, its count
+    spent in SQL. Memory mode never comes here."""
+    return await mock.shared.enter(request.method, request.scope["path"], op.operation_id)
+
+
 def make_endpoint(op: Operation):  # noqa: ANN201
     async def endpoint(request: Request) -> Response:
         mock: Mock = request.app.state.mock
         request.state.operation_id = op.operation_id
-        fault = mock.faults.take(request.method, request.scope["path"], op.operation_id)
+        fault = (mock.faults.take(request.method, request.scope["path"], op.operation_id)
+                 if not mock.shared.database else await _enter_shared(mock, request, op))
         if fault is not None:
             request.state.fault = fault.id
             if fault.delay:

@@ -16,6 +16,7 @@ from mockcml.settings import Settings
 if TYPE_CHECKING:  # these import core themselves; typed here, built by the app factory
     from mockcml.control.faults import FaultBook
     from mockcml.control.journal import Journal
+    from mockcml.control.shared.state import LocalState
     from mockcml.control.snapshots import Snapshots
     from mockcml.control.unknown_fields import UnknownFields
     from mockcml.fixtures.kept import KeptScenario
@@ -40,8 +41,14 @@ class Mock:
     snapshots: Snapshots = field(init=False)
     unknown_fields: UnknownFields = field(init=False)
     response_style: ResponseStyle = field(init=False)
+    # memory mode: does nothing; database mode: keeps this process in step with the others
+    # on the same database (control/shared/state.py).
+    shared: LocalState = field(init=False)
     # The checked fixtures (None: there are none), packed once seeded (fixtures/kept.py).
     # ``mockcml serve`` reads them before start() so that it can refuse bad ones early;
     # start() reads them when nobody has.
     scenario: KeptScenario | None = None
     scenario_read: bool = False
+    # One of the processes of ``mockcml serve --workers N``: the first to start seeds the
+    # fixtures, and the others find the database seeded without a warning.
+    one_of_workers: bool = False

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--quick", "--projects", "12", "--runs", "250", "--page-size", "100",
         "--lifecycle-runs", "12", "--lifecycle-seconds", "0.4", "--lifecycle-spread", "0.3",
@@ -19,7 +21,8 @@ TINY = ["--quick", "--projects", "12", "--runs", "250", "--page-size", "100",
 
 
 def test_every_benchmark_runs_on_tiny_sizes(tmp_path: Path) -> None:
-    skip = [] if shutil.which("wrk") else ["--skip", "throughput"]
+    # The workers benchmark starts a PostgreSQL cluster: its own smoke test below.
+    skip = ["--skip", "workers" if shutil.which("wrk") else "throughput,workers"]
     markdown = tmp_path / "RESULTS.md"
     result = subprocess.run(
         [sys.executable, "-m", "bench", *TINY, *skip, "--results", str(tmp_path),
@@ -31,7 +34,7 @@ def test_every_benchmark_runs_on_tiny_sizes(tmp_path: Path) -> None:
     assert payload["errors"] == {}
     ran = {figure["bench"] for figure in payload["figures"]}
     expected = {"startup", "memory", "snapshot", "paging", "fixture load", "lifecycle"}
-    if not skip:
+    if "throughput" not in skip[1]:
         expected.add("throughput")
     assert expected <= ran, ran
     for figure in payload["figures"]:
@@ -45,6 +48,27 @@ def test_every_benchmark_runs_on_tiny_sizes(tmp_path: Path) -> None:
     assert "| startup |" in report and "| lifecycle |" in report
     # The committed report is written by a full run only.
     assert not (tmp_path / "RESULTS-quick.md").exists()
+
+
+def test_workers_benchmark_runs_on_tiny_sizes(tmp_path: Path) -> None:
+    from tests.pg import _program
+
+    if not shutil.which("wrk"):
+        pytest.skip("wrk is not installed")
+    try:
+        _program("initdb")
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", *TINY, "--only", "workers", "--results", str(tmp_path),
+         "--markdown", str(tmp_path / "RESULTS.md")],
+        cwd=ROOT, capture_output=True, text=True, timeout=400)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    figures = json.loads((tmp_path / "quick.json").read_text())["figures"]
+    names = {figure["name"] for figure in figures}
+    assert {"GetProject req/s, 2 workers on PostgreSQL", "CreateJobRun: 2 workers over 1 worker",
+            "GetProject: 2 workers over 1 worker"} <= names, names
+    assert all(r > 0 for figure in figures for r in figure["ratios"])
 
 
 def test_wrk_output_is_parsed() -> None:

@@ -29,10 +29,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlmodel import SQLModel
 
 from mockcml.app import create_app
 from mockcml.core.contract import Operation, load_contract
+from mockcml.core.db import data_tables
 from mockcml.core.registry import DECLARED, implemented
 from mockcml.resources.users.service import add_key, create_user
 from mockcml.settings import Settings
@@ -155,7 +155,7 @@ def _database(client: TestClient) -> dict[str, list]:
     engine = client.app.state.mock.db.engine
     with engine.connect() as conn:
         return {table.name: [tuple(row) for row in conn.execute(select(table))]
-                for table in SQLModel.metadata.sorted_tables}
+                for table in data_tables()}
 
 
 @pytest.fixture

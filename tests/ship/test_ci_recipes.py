@@ -76,3 +76,23 @@ def test_plain_shell_recipe_runs_and_stops_the_server(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr + (tmp_path / "mockcml.log").read_text()
     with socket.socket() as sock:  # the trap stopped the server: nothing listens any more
         assert sock.connect_ex(("127.0.0.1", int(port))) != 0
+
+
+def test_compose_recipe_runs_four_workers_on_postgresql():
+    compose = yaml.safe_load(next(b for b in _blocks("yaml") if "services:\n  db:" in b))
+    db, mock = compose["services"]["db"], compose["services"]["mockcml"]
+    assert db["image"].startswith("postgres") and "pg_isready" in db["healthcheck"]["test"]
+    assert mock["depends_on"]["db"]["condition"] == "service_healthy"
+    assert mock["command"][:2] == ["mockcml", "serve"]
+    args = mock["command"][2:]
+    assert args[args.index("--workers") + 1] == "4"
+    _settings_named(mock["environment"])
+    assert Settings(db=mock["environment"]["MOCKCML_DB"]).url.startswith("postgresql+psycopg")
+    assert "/_mock/health" in " ".join(mock["healthcheck"]["test"])
+    # The workers flag parses and these settings are accepted for several workers.
+    from mockcml import workers
+    from mockcml.cli import _parser, _settings
+
+    settings = _settings(_parser().parse_args(["serve", *args, "--db",
+                                               mock["environment"]["MOCKCML_DB"]]))
+    assert settings.workers == 4 and workers.refusal(settings) is None

@@ -1,0 +1,1 @@
+"""State that several mockcml processes share through their database (``shared_state``)."""
