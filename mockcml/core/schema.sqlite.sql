@@ -1,4 +1,4 @@
--- fingerprint: af157714ee3655ff98f499d9fee67666
+-- fingerprint: 03bffa2f1deaa8e997ca0cec29cb1fc4
 CREATE TABLE IF NOT EXISTS accelerator_node_labels (
 	id INTEGER NOT NULL, 
 	label_key VARCHAR NOT NULL, 
@@ -87,11 +87,69 @@ CREATE TABLE IF NOT EXISTS ml_serving_apps (
 	cloud_platform VARCHAR NOT NULL, 
 	PRIMARY KEY (app_crn)
 );
+CREATE TABLE IF NOT EXISTS mock_faults (
+	id INTEGER NOT NULL, 
+	spec VARCHAR NOT NULL, 
+	count INTEGER, 
+	hits INTEGER NOT NULL, 
+	seed INTEGER, 
+	PRIMARY KEY (id)
+);
+CREATE TABLE IF NOT EXISTS mock_journal (
+	id INTEGER NOT NULL, 
+	time FLOAT NOT NULL, 
+	method VARCHAR NOT NULL, 
+	path VARCHAR NOT NULL, 
+	"query" VARCHAR NOT NULL, 
+	operation_id VARCHAR, 
+	caller VARCHAR, 
+	status INTEGER NOT NULL, 
+	duration_ms FLOAT NOT NULL, 
+	request_body VARCHAR, 
+	response_body VARCHAR, 
+	fault VARCHAR, 
+	PRIMARY KEY (id)
+);
 CREATE TABLE IF NOT EXISTS mock_meta (
 	"key" VARCHAR NOT NULL, 
 	value VARCHAR NOT NULL, 
 	PRIMARY KEY ("key")
 );
+CREATE TABLE IF NOT EXISTS mock_snapshots (
+	name VARCHAR NOT NULL, 
+	created FLOAT NOT NULL, 
+	clock_offset FLOAT NOT NULL, 
+	clock_frozen_at FLOAT, 
+	time_scale FLOAT NOT NULL, 
+	data BLOB NOT NULL, 
+	PRIMARY KEY (name)
+);
+CREATE TABLE IF NOT EXISTS mock_state (
+	id INTEGER NOT NULL, 
+	clock_gen INTEGER NOT NULL, 
+	clock_offset FLOAT NOT NULL, 
+	clock_frozen_at FLOAT, 
+	time_scale FLOAT NOT NULL, 
+	controls_gen INTEGER NOT NULL, 
+	response_style VARCHAR NOT NULL, 
+	journal_bodies BOOLEAN NOT NULL, 
+	journal_size INTEGER NOT NULL, 
+	faults_gen INTEGER NOT NULL, 
+	events_gen INTEGER NOT NULL, 
+	PRIMARY KEY (id)
+);
+CREATE TABLE IF NOT EXISTS mock_unknown_fields (
+	id INTEGER NOT NULL, 
+	operation_id VARCHAR NOT NULL, 
+	method VARCHAR NOT NULL, 
+	path VARCHAR NOT NULL, 
+	field VARCHAR NOT NULL, 
+	caller VARCHAR NOT NULL, 
+	at FLOAT NOT NULL, 
+	PRIMARY KEY (id)
+);
+CREATE INDEX IF NOT EXISTS ix_mock_unknown_fields_caller ON mock_unknown_fields (caller);
+CREATE INDEX IF NOT EXISTS ix_mock_unknown_fields_operation_id ON mock_unknown_fields (operation_id);
 CREATE TABLE IF NOT EXISTS queued_scripts (
 	seq INTEGER NOT NULL, 
 	kind VARCHAR NOT NULL, 
