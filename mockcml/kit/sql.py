@@ -58,3 +58,32 @@ def fetch_one(session: Session | UnitOfWork, sql: str, **params: Any) -> Row | N
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a table model, for plain-SQL inserts and aliases."""
     return model.__table__  # type: ignore[attr-defined]  # set on table=True models; not in SQLModel's types
+
+
+# --- plain-SQL writes ----------------------------------------------------------------------
+# For write paths that run often (starting a run, the scheduler's firing): a compiled SQL
+# string on the session's own connection, so the write joins its transaction, without
+# building ORM objects or a flush plan for each row.
+
+
+def execute(session: Session, sql: str, **params: Any) -> int:
+    """Run one writing statement; returns the number of rows it changed."""
+    return _execute(session, sql, params).rowcount
+
+
+def execute_many(session: Session, sql: str, rows: list[dict[str, Any]]) -> None:
+    """Run ``sql`` once per parameter set in ``rows``, as one driver ``executemany``."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.executemany(sql, rows)  # type: ignore[union-attr]
+    else:
+        connection.execute(text(sql), rows)
+
+
+def insert_sql(table: Table, columns: list[str] | None = None) -> str:
+    """``INSERT INTO table (...) VALUES (:...)`` for ``columns`` (default: all of them)."""
+    names = columns or [c.name for c in table.columns]
+    return (f"INSERT INTO {table.name} ({', '.join(names)}) "
+            f"VALUES ({', '.join(':' + n for n in names)})")

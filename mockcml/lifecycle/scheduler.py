@@ -20,11 +20,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from typing import Protocol
-
-from sqlmodel import Session
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from mockcml.core.state import Mock
+from mockcml.lifecycle.agenda import Agenda, Step, Writes
 
 log = logging.getLogger("mockcml.scheduler")
 # One step: enough for any ordinary jump (a day of a 5-minute cron is 288 events), small
@@ -36,10 +36,18 @@ STEPS_PER_ADVANCE = 20
 
 
 class Source(Protocol):
-    def next_due(self, session: Session) -> float | None: ...
+    """One kind of scheduled event. Its events are rows with a due time; the events of one
+    source due at one time are fired together, as one scheduler event."""
 
-    def fire(self, session: Session, due: float, mock: Mock) -> None:
-        """Carry out every event of this source due at ``due``; must make progress."""
+    def due_times(self, step: Step, after: float, limit: int) -> list[float]:
+        """The distinct due times later than ``after``, earliest first, at most ``limit``."""
+
+    def load(self, step: Step, after: float, upto: float) -> Iterable[tuple[float, Any]]:
+        """Every pending event due in (``after``, ``upto``], as (due time, item)."""
+
+    def fire(self, step: Step, due: float, items: list[Any]) -> None:
+        """Carry out the events due at ``due``: ``items`` as loaded, or as added during the
+        step (``Step.add``); writes go to ``step.writes``."""
 
 
 class Scheduler:
@@ -104,14 +112,16 @@ class Scheduler:
         self.dirty = False
         try:
             with self.mock.db.transaction() as session:
-                while fired < limit:
-                    due, source = self._earliest(session)
-                    if due is None or source is None or due > now:
-                        self.next_due = due
-                        break
-                    source.fire(session, due, self.mock)
-                    session.flush()
+                step = Step(session, self.mock, now, Writes(session))
+                agenda = Agenda(self.sources, step)
+                while fired < limit and (event := agenda.pop()) is not None:
+                    due, source, items = event
+                    source.fire(step, due, items)
                     fired += 1
+                step.writes.flush()
+                if agenda.peek() is None:
+                    known = [t for t in agenda.known() if t is not None]
+                    self.next_due = min(known) if known else None
                 else:
                     log.debug("%d events fired in one step; continuing in the next", fired)
                     self.dirty = True
@@ -119,14 +129,6 @@ class Scheduler:
             log.exception("scheduler pass failed; retrying in a second")
             self.next_due = now + 1
         return fired
-
-    def _earliest(self, session: Session) -> tuple[float | None, Source | None]:
-        best: tuple[float | None, Source | None] = (None, None)
-        for source in self.sources:
-            due = source.next_due(session)
-            if due is not None and (best[0] is None or due < best[0]):
-                best = (due, source)
-        return best
 
     async def settle(self, max_steps: int = STEPS_PER_ADVANCE) -> int:
         """Step until nothing due is left or ``max_steps`` steps ran (a clock advance).

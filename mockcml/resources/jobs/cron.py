@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,10 +25,25 @@ def zone(name: str) -> ZoneInfo:
         raise InvalidArgument(f"timezone {name!r} is not a known IANA time zone") from None
 
 
+# Parsing an expression costs more than finding a firing; a catch-up asks one schedule for
+# thousands of firings. A croniter is stateful, so each thread keeps its own, reset to the
+# start time before every use (exactly what a new one would hold).
+_parsed = threading.local()
+_KEPT = 256
+
+
 def next_after(schedule: str, timezone: str, after: float) -> float:
     """The first firing strictly after ``after`` (epoch seconds), read in ``timezone``."""
     start = datetime.fromtimestamp(after, UTC).astimezone(zone(timezone))
-    return croniter(schedule, start).get_next(datetime).timestamp()
+    kept: dict[str, croniter] = _parsed.__dict__.setdefault("kept", {})
+    it = kept.get(schedule)
+    if it is None:
+        if len(kept) >= _KEPT:
+            kept.clear()
+        it = kept[schedule] = croniter(schedule, start)
+    else:
+        it.set_current(start, force=True)
+    return it.get_next(datetime).timestamp()
 
 
 def describe(schedule: str, timezone: str) -> str:
