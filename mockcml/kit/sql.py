@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Connection, Table, text
 from sqlmodel import Session, SQLModel
 
 from mockcml.core.db import UnitOfWork
@@ -28,26 +28,27 @@ class Row(dict):
             raise AttributeError(name) from None
 
 
-def _execute(db: Session | UnitOfWork, sql: str, params: dict[str, Any]):  # noqa: ANN202
-    """Run ``sql`` on a request's unit of work, or on a session's own connection."""
+def _execute(db: Session | UnitOfWork | Connection, sql: str, params: dict[str, Any]):  # noqa: ANN202
+    """Run ``sql`` on a request's unit of work, on a session's own connection, or on a
+    Core connection (``Database.connection``)."""
     if isinstance(db, UnitOfWork):
         db = db if db.engine.dialect.name == "sqlite" else db.session
         if isinstance(db, UnitOfWork):
             return db.driver_connection().execute(sql, params)
-    connection = db.connection()
+    connection = db if isinstance(db, Connection) else db.connection()
     if connection.dialect.name == "sqlite":
         # SQLAlchemy types driver_connection as optional; a live pool connection has one.
         return connection.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
     return connection.execute(text(sql), params).cursor
 
 
-def fetch_all(session: Session | UnitOfWork, sql: str, **params: Any) -> list[Row]:
+def fetch_all(session: Session | UnitOfWork | Connection, sql: str, **params: Any) -> list[Row]:
     cursor = _execute(session, sql, params)
     names = [col[0] for col in cursor.description]
     return [Row(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def fetch_one(session: Session | UnitOfWork, sql: str, **params: Any) -> Row | None:
+def fetch_one(session: Session | UnitOfWork | Connection, sql: str, **params: Any) -> Row | None:
     cursor = _execute(session, sql, params)
     values = cursor.fetchone()
     if values is None:
@@ -66,16 +67,16 @@ def table_of(model: type[SQLModel]) -> Table:
 # building ORM objects or a flush plan for each row.
 
 
-def execute(session: Session, sql: str, **params: Any) -> int:
+def execute(session: Session | Connection, sql: str, **params: Any) -> int:
     """Run one writing statement; returns the number of rows it changed."""
     return _execute(session, sql, params).rowcount
 
 
-def execute_many(session: Session, sql: str, rows: list[dict[str, Any]]) -> None:
+def execute_many(session: Session | Connection, sql: str, rows: list[dict[str, Any]]) -> None:
     """Run ``sql`` once per parameter set in ``rows``, as one driver ``executemany``."""
     if not rows:
         return
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     if connection.dialect.name == "sqlite":
         connection.connection.driver_connection.executemany(sql, rows)  # type: ignore[union-attr]
     else:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+from sqlalchemy import Connection
 
 from mockcml.kit.sql import Row, execute_many, fetch_all
 
@@ -41,8 +41,8 @@ class Writes:
     one existing row are merged, so each row is written once per flush.
     """
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, db: Connection) -> None:
+        self.db = db
         self._inserts: dict[str, dict[Any, dict[str, Any]]] = {}  # table -> id -> row
         self._updates: dict[str, dict[Any, dict[str, Any]]] = {}  # table -> id -> changes
         self._deletes: dict[tuple[str, str], list[Any]] = {}  # (table, key column) -> keys
@@ -65,26 +65,26 @@ class Writes:
 
     def flush(self) -> None:
         for table, rows in self._inserts.items():
-            execute_many(self.session, self._insert_sql[table], list(rows.values()))
+            execute_many(self.db, self._insert_sql[table], list(rows.values()))
         for table, changes in self._updates.items():
             shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for key, change in changes.items():
                 shapes.setdefault(tuple(sorted(change)), []).append({**change, "id": key})
             for columns, params in shapes.items():
                 sets = ", ".join(f"{c} = :{c}" for c in columns)
-                execute_many(self.session, f"UPDATE {table} SET {sets} WHERE id = :id", params)
+                execute_many(self.db, f"UPDATE {table} SET {sets} WHERE id = :id", params)
         for (table, column), keys in self._deletes.items():
-            execute_many(self.session, f"DELETE FROM {table} WHERE {column} = :key",
+            execute_many(self.db, f"DELETE FROM {table} WHERE {column} = :key",
                          [{"key": k} for k in keys])
         self._inserts, self._updates, self._deletes = {}, {}, {}
 
 
 @dataclass
 class Step:
-    """What a source's firing works with: the transaction, the mock, the step's writes and
+    """What a source's firing works with: the connection, the mock, the step's writes and
     the agenda (to add the events a firing creates), plus caches that live for one step."""
 
-    session: Session
+    db: Connection  # the step's transaction (Database.connection)
     mock: Mock
     now: float
     writes: Writes
@@ -92,7 +92,7 @@ class Step:
     cache: dict[str, Any] = field(default_factory=dict)
 
     def rows(self, sql: str, **params: Any) -> list[Row]:
-        return fetch_all(self.session, sql, **params)
+        return fetch_all(self.db, sql, **params)
 
     def add(self, source: type, due: float, item: Any) -> None:
         """A new event of the source of type ``source``, due at ``due``."""
@@ -138,9 +138,9 @@ class Agenda:
         """The next batch of source ``i``'s due times, and their events."""
         self.step.writes.flush()  # what this step wrote must be visible to the read
         source, after = self.sources[i], self.mark[i]
-        times = source.due_times(self.step, after, BATCH)
+        times = source.due_times(self.step, after, self.now, BATCH)
         due = [t for t in times if t <= self.now]
-        if len(due) < len(times) or len(times) < BATCH:
+        if len(due) < BATCH:  # every due time up to now: the source is read to the end
             self.mark[i], self.complete[i] = self.now, True
             if len(due) < len(times):
                 self._later(i, times[len(due)])

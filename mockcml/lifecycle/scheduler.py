@@ -33,14 +33,18 @@ EVENTS_PER_STEP = 500
 # A clock advance waits for at most this many steps before it answers; the background
 # loop works off whatever is left.
 STEPS_PER_ADVANCE = 20
+# How long the loop leaves an event that was due the moment it was added to the requests
+# (see Scheduler._expect_now), in wall seconds.
+AWAKE_GRACE = 0.005
 
 
 class Source(Protocol):
     """One kind of scheduled event. Its events are rows with a due time; the events of one
     source due at one time are fired together, as one scheduler event."""
 
-    def due_times(self, step: Step, after: float, limit: int) -> list[float]:
-        """The distinct due times later than ``after``, earliest first, at most ``limit``."""
+    def due_times(self, step: Step, after: float, upto: float, limit: int) -> list[float]:
+        """The distinct due times in (``after``, ``upto``], earliest first, at most
+        ``limit``; then the earliest one after ``upto``, if there is one."""
 
     def load(self, step: Step, after: float, upto: float) -> Iterable[tuple[float, Any]]:
         """Every pending event due in (``after``, ``upto``], as (due time, item)."""
@@ -62,6 +66,14 @@ class Scheduler:
         self._task: asyncio.Task | None = None
         self._passing = threading.Lock()
         self._busy = False  # a pass holds _passing (several database threads only)
+        # Each source's next due time, known since the last complete pass and kept up to
+        # date by expect(): a pass does not ask a source whose next event is later than now.
+        # None: unknown (a poke), every source is asked.
+        self._known: list[float | None] | None = None
+        self._index = {type(source): i for i, source in enumerate(sources)}
+        self._guard = threading.Lock()  # _known, next_due and _changes, across threads
+        self._changes = 0  # pokes and expects so far: a pass that saw one begin is stale
+        self._waking = False  # a wake-up is on its way to the loop: one is enough
         mock.clock.subscribe(self.poke)
 
     def poke(self) -> None:
@@ -71,12 +83,47 @@ class Scheduler:
         self.mock.db.when_done(self._poke_now)
 
     def _poke_now(self) -> None:
-        self.dirty = True
-        if self._wake is not None and self._loop_of is not None:
-            try:
+        with self._guard:
+            self._changes += 1
+            self._known = None
+            self.dirty = True
+        self._wake_loop()
+
+    def expect(self, source: type, due: float) -> None:
+        """A write added one event of ``source`` due at ``due`` (a new run's finish): a
+        precise poke. Unlike :meth:`poke`, the next pass need not ask every source again,
+        and the loop is woken only if the event is earlier than everything it waits for."""
+        self.mock.db.when_done(lambda: self._expect_now(self._index[source], due))
+
+    def _expect_now(self, i: int, due: float) -> None:
+        with self._guard:
+            self._changes += 1
+            if self._known is not None:
+                known = self._known[i]
+                self._known[i] = due if known is None else min(known, due)
+            earlier = self.next_due is None or due < self.next_due
+            if earlier:
+                self.next_due = due
+        if earlier:
+            # Due already (a run that ends as it starts, at time scale 0): while requests
+            # keep coming, each one's catch-up fires it before it answers, so the loop
+            # looks a moment later instead of taking the database from them now.
+            self._wake_loop(AWAKE_GRACE if due <= self.mock.clock.now() else 0.0)
+
+    def _wake_loop(self, after: float = 0.0) -> None:
+        # One wake-up in flight is enough: the loop looks at everything when it wakes. A
+        # cross-thread call per write costs more than the write itself under load.
+        if self._waking or self._wake is None or self._loop_of is None:
+            return
+        self._waking = True
+        try:
+            if after:
+                self._loop_of.call_soon_threadsafe(self._loop_of.call_later, after,
+                                                   self._wake.set)
+            else:
                 self._loop_of.call_soon_threadsafe(self._wake.set)
-            except RuntimeError:  # the loop has closed: nothing left to wake
-                pass
+        except RuntimeError:  # the loop has closed: nothing left to wake
+            pass
 
     @property
     def behind(self) -> bool:
@@ -109,22 +156,30 @@ class Scheduler:
         if not self.dirty and (self.next_due is None or self.next_due > now):
             return 0
         fired, limit = 0, self.step
-        self.dirty = False
+        with self._guard:
+            self.dirty = False
+            known, changes = self._known, self._changes
+            self._known = None  # unknown until this pass completes
         try:
-            with self.mock.db.transaction() as session:
-                step = Step(session, self.mock, now, Writes(session))
-                agenda = Agenda(self.sources, step)
+            with self.mock.db.connection() as db:
+                step = Step(db, self.mock, now, Writes(db))
+                agenda = Agenda(self.sources, step, known)
                 while fired < limit and (event := agenda.pop()) is not None:
                     due, source, items = event
                     source.fire(step, due, items)
                     fired += 1
                 step.writes.flush()
-                if agenda.peek() is None:
-                    known = [t for t in agenda.known() if t is not None]
-                    self.next_due = min(known) if known else None
-                else:
+                done = agenda.peek() is None
+            with self._guard:
+                if not done:
                     log.debug("%d events fired in one step; continuing in the next", fired)
                     self.dirty = True
+                elif self._changes != changes:
+                    self.dirty = True  # a write added events meanwhile: ask every source
+                else:
+                    self._known = agenda.known()
+                    later = [t for t in self._known if t is not None]
+                    self.next_due = min(later) if later else None
         except Exception:
             log.exception("scheduler pass failed; retrying in a second")
             self.next_due = now + 1
@@ -150,6 +205,7 @@ class Scheduler:
             delay = None
             if self.next_due is not None and not self.mock.clock.frozen:
                 delay = max(0.0, self.next_due - self.mock.clock.now())
+            self._waking = False
             self._wake.clear()
             if self.dirty:
                 continue

@@ -19,11 +19,22 @@ from mockcml.resources.job_runs import lifecycle as lc
 from mockcml.resources.job_runs.service import INSERT_RUN, run_row
 from mockcml.resources.jobs import cron
 
-_LATER = ":after ORDER BY t LIMIT :limit"
+
+def _due_sql(table: str, column: str, where: str = "") -> str:
+    """Distinct due times in (:after, :upto], then the first one after :upto: one statement,
+    each part an index range (a DISTINCT without the upper bound would walk every row due
+    later, such as thousands of jobs sharing an hourly tick)."""
+    where = f"{where} AND " if where else ""
+    return (f"SELECT t FROM (SELECT DISTINCT {column} AS t FROM {table} WHERE {where}{column} "
+            f"> :after AND {column} <= :upto ORDER BY t LIMIT :limit) AS due UNION ALL "
+            f"SELECT t FROM (SELECT {column} AS t FROM {table} WHERE {where}{column} > :upto "
+            f"ORDER BY t LIMIT 1) AS later")
 
 
-def _times(step: Step, sql: str, after: float, limit: int, **params: Any) -> list[float]:
-    return [row["t"] for row in step.rows(sql, after=after, limit=limit, **params)]
+def _times(step: Step, sql: str, after: float, upto: float, limit: int,
+           **params: Any) -> list[float]:
+    return sorted(row["t"] for row in step.rows(sql, after=after, upto=upto, limit=limit,
+                                                 **params))
 
 
 def job(step: Step, job_id: str) -> Row | None:
@@ -71,11 +82,10 @@ def start(step: Step, job: Row, creator_id: int, due: float, **how: Any) -> None
 
 
 class CronTicks:
-    _TIMES = ("SELECT DISTINCT next_cron_at AS t FROM jobs WHERE paused = :no AND next_cron_at > "
-              + _LATER)
+    _TIMES = _due_sql("jobs", "next_cron_at", "paused = :no")
 
-    def due_times(self, step: Step, after: float, limit: int) -> list[float]:
-        return _times(step, self._TIMES, after, limit, no=False)
+    def due_times(self, step: Step, after: float, upto: float, limit: int) -> list[float]:
+        return _times(step, self._TIMES, after, upto, limit, no=False)
 
     def load(self, step: Step, after: float, upto: float) -> Iterable[tuple[float, Any]]:
         jobs = step.cache.setdefault("jobs", {})
@@ -106,11 +116,10 @@ def _should_retry(job: Row, run: Row) -> bool:
 class FinishedRuns:
     """A run that has finished triggers its dependents (on success) or a retry (on failure)."""
 
-    _TIMES = ("SELECT DISTINCT finished_at AS t FROM job_runs WHERE settled = :no "
-              "AND finished_at > " + _LATER)
+    _TIMES = _due_sql("job_runs", "finished_at", "settled = :no")
 
-    def due_times(self, step: Step, after: float, limit: int) -> list[float]:
-        return _times(step, self._TIMES, after, limit, no=False)
+    def due_times(self, step: Step, after: float, upto: float, limit: int) -> list[float]:
+        return _times(step, self._TIMES, after, upto, limit, no=False)
 
     def load(self, step: Step, after: float, upto: float) -> Iterable[tuple[float, Any]]:
         for row in step.rows("SELECT * FROM job_runs WHERE settled = :no AND finished_at > :after "
@@ -134,10 +143,10 @@ class FinishedRuns:
 
 
 class DueRetries:
-    _TIMES = "SELECT DISTINCT retry_at AS t FROM job_runs WHERE retry_at > " + _LATER
+    _TIMES = _due_sql("job_runs", "retry_at")
 
-    def due_times(self, step: Step, after: float, limit: int) -> list[float]:
-        return _times(step, self._TIMES, after, limit)
+    def due_times(self, step: Step, after: float, upto: float, limit: int) -> list[float]:
+        return _times(step, self._TIMES, after, upto, limit)
 
     def load(self, step: Step, after: float, upto: float) -> Iterable[tuple[float, Any]]:
         for row in step.rows("SELECT * FROM job_runs WHERE retry_at > :after AND retry_at <= :upto",
