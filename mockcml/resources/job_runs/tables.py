@@ -33,7 +33,7 @@ class JobRun(SQLModel, table=True):
     scheduling_at: float = 0.0
     starting_at: float | None = None
     running_at: float | None = None
-    finished_at: float | None = Field(default=None, index=True)
+    finished_at: float | None = None  # indexed with settled (ix_job_runs_unsettled)
     stop_at: float | None = None
     final_status: str = "ENGINE_SUCCEEDED"
     message: str = ""
