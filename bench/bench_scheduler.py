@@ -100,9 +100,9 @@ def run(days: float = 1.0, dependents: int = 3, repeat: int = 3) -> dict:
               f" ms per run created; in-memory SQLite, in process; ratio = catch-up time / "
               f"baseline time"),
         why="" if ms <= TARGET_MS else (
-            "see bench/HOTSPOTS.md, Writes and the scheduler: per run, planning it in Python "
-            "(script, plan, id, row) and the next cron firing (croniter) dominate; the SQL is "
-            "batched."),
+            "per run, planning it in Python (script, plan, id, row) and its bulk insert into "
+            "a table with eight indexes dominate (bench/HOTSPOTS.md, Writes and the "
+            "scheduler)."),
         extra={"ms_per_event": per_event, "samples": samples})
     return {"figures": [figure], "raw": {"days": days, "dependents": dependents,
                                          "samples": samples}}

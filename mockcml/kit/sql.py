@@ -69,18 +69,29 @@ def table_of(model: type[SQLModel]) -> Table:
 
 def execute(session: Session | Connection, sql: str, **params: Any) -> int:
     """Run one writing statement; returns the number of rows it changed."""
-    return _execute(session, sql, params).rowcount
+    connection = _connection(session)
+    if connection.dialect.name == "sqlite":
+        return _driver(connection).execute(sql, params).rowcount
+    return connection.execute(text(sql), params).rowcount
 
 
 def execute_many(session: Session | Connection, sql: str, rows: list[dict[str, Any]]) -> None:
     """Run ``sql`` once per parameter set in ``rows``, as one driver ``executemany``."""
     if not rows:
         return
-    connection = session if isinstance(session, Connection) else session.connection()
+    connection = _connection(session)
     if connection.dialect.name == "sqlite":
-        connection.connection.driver_connection.executemany(sql, rows)  # type: ignore[union-attr]
+        _driver(connection).executemany(sql, rows)
     else:
         connection.execute(text(sql), rows)
+
+
+def _connection(db: Session | Connection) -> Connection:
+    return db if isinstance(db, Connection) else db.connection()
+
+
+def _driver(connection: Connection) -> Any:
+    return connection.connection.driver_connection
 
 
 def insert_sql(table: Table, columns: list[str] | None = None) -> str:

@@ -1,13 +1,15 @@
 """Fires the side effects of time passing: cron ticks, dependent jobs, retries.
 
 Statuses need no scheduler (they are derived from stored facts and the clock); only
-effects that create rows do. Each *source* knows when its next event is due and how to
-fire it. The scheduler fires every due event in time order, so a clock jump of two
-hours replays an hourly cron twice, in order, with each run created at its due time.
+effects that create rows do. Each *source* reads its due events and fires them. The
+scheduler fires every due event in time order, so a clock jump of two hours replays an
+hourly cron twice, in order, with each run created at its due time; a step reads the due
+events in batches and writes in bulk (``lifecycle/agenda.py``).
 
 It sleeps until the next due event or until poked (a write that may add events, a
-clock jump): an idle server does no work. Requests also call ``catch_up()`` first, so
-a client never sees a finished parent before its dependent run exists.
+clock jump) or told of one new event (``expect``): an idle server does no work.
+Requests also call ``catch_up()`` first, so a client never sees a finished parent before
+its dependent run exists.
 
 Work is done in bounded *steps* (``EVENTS_PER_STEP`` events, one transaction, one turn
 on the database thread): a clock jump over a minutely cron, or any chain that keeps

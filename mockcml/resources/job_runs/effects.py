@@ -38,11 +38,10 @@ def _times(step: Step, sql: str, after: float, upto: float, limit: int,
 
 
 def job(step: Step, job_id: str) -> Row | None:
-    """The job row, read once per step."""
+    """The job row, read once per step (with the jobs that depend on it)."""
     jobs = step.cache.setdefault("jobs", {})
     if job_id not in jobs:
-        found = step.rows("SELECT * FROM jobs WHERE id = :id", id=job_id)
-        jobs[job_id] = found[0] if found else None
+        _family(step, job_id)
     return jobs[job_id]
 
 
@@ -50,11 +49,19 @@ def _children(step: Step, job_id: str) -> list[Row]:
     """The jobs that depend on ``job_id`` and are not paused, oldest first."""
     children = step.cache.setdefault("children", {})
     if job_id not in children:
-        rows = step.rows("SELECT * FROM jobs WHERE parent_id = :id AND paused = :no "
-                         "ORDER BY created_at, id", id=job_id, no=False)
-        jobs = step.cache.setdefault("jobs", {})
-        children[job_id] = [jobs.setdefault(r.id, r) for r in rows]
+        _family(step, job_id)
     return children[job_id]
+
+
+def _family(step: Step, job_id: str) -> None:
+    """A job and its dependents, in one read."""
+    jobs = step.cache.setdefault("jobs", {})
+    rows = step.rows("SELECT * FROM jobs WHERE id = :id OR parent_id = :id", id=job_id)
+    for row in rows:
+        jobs.setdefault(row.id, row)
+    jobs.setdefault(job_id, None)  # deleted meanwhile
+    step.cache.setdefault("children", {})[job_id] = ordered(
+        jobs[r.id] for r in rows if r.parent_id == job_id and not r.paused)
 
 
 def _queued(step: Step, job_id: str) -> dict[str, Any] | None:
