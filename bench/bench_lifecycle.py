@@ -368,10 +368,10 @@ def _side_effects(server: Child, db: Path, path: str, envs: list[dict], workers:
               f"parent's finish (max diff {seconds_text(max(stamped) if stamped else 0)})"
               + (f"; {during} parents finished while runs were still being created"
                  if during else "") + (f"; {missing} never appeared" if missing else "")),
-        why="the scheduler fires one event at a time, at about 1.9 ms each (three MIN() queries "
-            "per event, the job read again for every run, a scripts.pop query, ORM flushes). It "
-            "commits once per pass, so when it falls behind, dependent rows appear only when the "
-            "whole backlog commits.",
+        why="the scheduler commits once per step (up to EVENTS_PER_STEP events), so when it "
+            "falls behind, dependent rows appear when their step commits; the server's CPU "
+            "share while runs finish is in the notes (bench/HOTSPOTS.md, Writes and the "
+            "scheduler).",
         extra={"lags": lags, "creation_seconds": burst, "missing": missing,
                "server_cpu_share": busy})
     return figure, {"runs": runs}

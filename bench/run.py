@@ -41,7 +41,7 @@ from bench.common import (
 )
 
 BENCHES = ("startup", "memory", "throughput", "snapshot", "paging", "fixture_load", "lifecycle",
-           "workers")
+           "scheduler", "workers")
 HERE = Path(__file__).resolve().parent
 
 
@@ -108,6 +108,9 @@ class Plan:
     lifecycle_seconds: float = 6.0  # the shortest scripted run, in wall seconds
     lifecycle_spread: float = 10.0  # finishes spread over this many more seconds
     idle_seconds: float = 5.0
+    scheduler_days: float = 1.0  # of a minutely cron caught up
+    scheduler_dependents: int = 3
+    scheduler_repeat: int = 3
 
     @classmethod
     def of(cls, quick: bool) -> Plan:
@@ -115,7 +118,7 @@ class Plan:
             return cls("full")
         return cls("quick", startup_repeat=3, wrk_seconds=2, wrk_repeat=2, snapshot_repeat=3,
                    paging_repeat=10, fixture_repeat=2, lifecycle_seconds=2.5,
-                   lifecycle_spread=4.0)
+                   lifecycle_spread=4.0, scheduler_repeat=2)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -136,6 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--lifecycle-spread", type=float,
                         help="the runs' finishes spread over this many more seconds (10)")
     parser.add_argument("--idle-seconds", type=float, help="idle CPU window (5)")
+    parser.add_argument("--scheduler-days", type=float,
+                        help="days of a minutely cron the scheduler benchmark catches up (1)")
     parser.add_argument("--seconds", type=float, help="wrk seconds per route and repetition")
     parser.add_argument("--repeat", type=int, help="repetitions of every benchmark")
     parser.add_argument("--results", type=Path, default=RESULTS,
@@ -161,12 +166,13 @@ def _plan(args: argparse.Namespace) -> Plan:
     for arg, attr in (("projects", "projects"), ("runs", "runs"), ("page_size", "page_size"),
                       ("lifecycle_runs", "lifecycle_runs"), ("idle_seconds", "idle_seconds"),
                       ("seconds", "wrk_seconds"), ("lifecycle_seconds", "lifecycle_seconds"),
-                      ("lifecycle_spread", "lifecycle_spread")):
+                      ("lifecycle_spread", "lifecycle_spread"),
+                      ("scheduler_days", "scheduler_days")):
         if getattr(args, arg) is not None:
             setattr(plan, attr, getattr(args, arg))
     if args.repeat is not None:
         for attr in ("startup_repeat", "wrk_repeat", "snapshot_repeat", "paging_repeat",
-                     "fixture_repeat"):
+                     "fixture_repeat", "scheduler_repeat"):
             setattr(plan, attr, args.repeat)
     return plan
 
@@ -226,6 +232,11 @@ class Runner:
 
             self.step("lifecycle", bench_lifecycle.run, p.lifecycle_runs, p.lifecycle_seconds,
                       p.lifecycle_spread, p.idle_seconds)
+        if "scheduler" in want:
+            from bench import bench_scheduler
+
+            self.step("scheduler", bench_scheduler.run, p.scheduler_days,
+                      p.scheduler_dependents, p.scheduler_repeat)
         if "workers" in want:
             from bench import bench_workers
 

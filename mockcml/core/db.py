@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import sqltypes
@@ -280,6 +280,13 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A Core connection in one transaction, committed on success and rolled back on
+        any error: for plain-SQL work that needs no ORM session (the scheduler's steps)."""
+        with self._deferring(), self._serialized(), self.engine.begin() as connection:
+            yield connection
 
     def when_done(self, func: Callable[[], object]) -> None:
         """``func()`` once this thread's open transaction ends (committed or not), or now.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, select, text
+from sqlalchemy import ColumnElement, Connection, Table, select, text
 from sqlmodel import Session, SQLModel, col
 
 from mockcml.core.db import UnitOfWork
@@ -28,26 +28,27 @@ class Row(dict):
             raise AttributeError(name) from None
 
 
-def _execute(db: Session | UnitOfWork, sql: str, params: dict[str, Any]):  # noqa: ANN202
-    """Run ``sql`` on a request's unit of work, or on a session's own connection."""
+def _execute(db: Session | UnitOfWork | Connection, sql: str, params: dict[str, Any]):  # noqa: ANN202
+    """Run ``sql`` on a request's unit of work, on a session's own connection, or on a
+    Core connection (``Database.connection``)."""
     if isinstance(db, UnitOfWork):
         db = db if db.engine.dialect.name == "sqlite" else db.session
         if isinstance(db, UnitOfWork):
             return db.driver_connection().execute(sql, params)
-    connection = db.connection()
+    connection = db if isinstance(db, Connection) else db.connection()
     if connection.dialect.name == "sqlite":
         # SQLAlchemy types driver_connection as optional; a live pool connection has one.
         return connection.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
     return connection.execute(text(sql), params).cursor
 
 
-def fetch_all(session: Session | UnitOfWork, sql: str, **params: Any) -> list[Row]:
+def fetch_all(session: Session | UnitOfWork | Connection, sql: str, **params: Any) -> list[Row]:
     cursor = _execute(session, sql, params)
     names = [col[0] for col in cursor.description]
     return [Row(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def fetch_one(session: Session | UnitOfWork, sql: str, **params: Any) -> Row | None:
+def fetch_one(session: Session | UnitOfWork | Connection, sql: str, **params: Any) -> Row | None:
     cursor = _execute(session, sql, params)
     values = cursor.fetchone()
     if values is None:
@@ -68,3 +69,43 @@ def taken(session: Session, model: Any, *where: ColumnElement[bool],
     if exclude:
         query = query.where(col(model.id) != exclude)
     return session.execute(query).first() is not None
+
+
+# --- plain-SQL writes ----------------------------------------------------------------------
+# For write paths that run often (starting a run, the scheduler's firing): a compiled SQL
+# string on the session's own connection, so the write joins its transaction, without
+# building ORM objects or a flush plan for each row.
+
+
+def execute(session: Session | Connection, sql: str, **params: Any) -> int:
+    """Run one writing statement; returns the number of rows it changed."""
+    connection = _connection(session)
+    if connection.dialect.name == "sqlite":
+        return _driver(connection).execute(sql, params).rowcount
+    return connection.execute(text(sql), params).rowcount
+
+
+def execute_many(session: Session | Connection, sql: str, rows: list[dict[str, Any]]) -> None:
+    """Run ``sql`` once per parameter set in ``rows``, as one driver ``executemany``."""
+    if not rows:
+        return
+    connection = _connection(session)
+    if connection.dialect.name == "sqlite":
+        _driver(connection).executemany(sql, rows)
+    else:
+        connection.execute(text(sql), rows)
+
+
+def _connection(db: Session | Connection) -> Connection:
+    return db if isinstance(db, Connection) else db.connection()
+
+
+def _driver(connection: Connection) -> Any:
+    return connection.connection.driver_connection
+
+
+def insert_sql(table: Table, columns: list[str] | None = None) -> str:
+    """``INSERT INTO table (...) VALUES (:...)`` for ``columns`` (default: all of them)."""
+    names = columns or [c.name for c in table.columns]
+    return (f"INSERT INTO {table.name} ({', '.join(names)}) "
+            f"VALUES ({', '.join(':' + n for n in names)})")

@@ -1,13 +1,15 @@
 """Fires the side effects of time passing: cron ticks, dependent jobs, retries.
 
 Statuses need no scheduler (they are derived from stored facts and the clock); only
-effects that create rows do. Each *source* knows when its next event is due and how to
-fire it. The scheduler fires every due event in time order, so a clock jump of two
-hours replays an hourly cron twice, in order, with each run created at its due time.
+effects that create rows do. Each *source* reads its due events and fires them. The
+scheduler fires every due event in time order, so a clock jump of two hours replays an
+hourly cron twice, in order, with each run created at its due time; a step reads the due
+events in batches and writes in bulk (``lifecycle/agenda.py``).
 
 It sleeps until the next due event or until poked (a write that may add events, a
-clock jump): an idle server does no work. Requests also call ``catch_up()`` first, so
-a client never sees a finished parent before its dependent run exists.
+clock jump) or told of one new event (``expect``): an idle server does no work.
+Requests also call ``catch_up()`` first, so a client never sees a finished parent before
+its dependent run exists.
 
 Work is done in bounded *steps* (``EVENTS_PER_STEP`` events, one transaction, one turn
 on the database thread): a clock jump over a minutely cron, or any chain that keeps
@@ -24,11 +26,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from typing import Protocol
-
-from sqlmodel import Session
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from mockcml.core.state import Mock
+from mockcml.lifecycle.agenda import Agenda, Step, Writes
 from mockcml.lifecycle.leader import Election, leadership_for
 
 log = logging.getLogger("mockcml.scheduler")
@@ -38,13 +40,25 @@ EVENTS_PER_STEP = 500
 # A clock advance waits for at most this many steps before it answers; the background
 # loop works off whatever is left.
 STEPS_PER_ADVANCE = 20
+# How long the loop leaves an event that was due the moment it was added to the requests
+# (see Scheduler._expect_now), in wall seconds.
+AWAKE_GRACE = 0.005
 
 
 class Source(Protocol):
-    def next_due(self, session: Session) -> float | None: ...
+    """One kind of scheduled event. Its events are rows with a due time; the events of one
+    source due at one time are fired together, as one scheduler event."""
 
-    def fire(self, session: Session, due: float, mock: Mock) -> None:
-        """Carry out every event of this source due at ``due``; must make progress."""
+    def due_times(self, step: Step, after: float, upto: float, limit: int) -> list[float]:
+        """The distinct due times in (``after``, ``upto``], earliest first, at most
+        ``limit``; then the earliest one after ``upto``, if there is one."""
+
+    def load(self, step: Step, after: float, upto: float) -> Iterable[tuple[float, Any]]:
+        """Every pending event due in (``after``, ``upto``], as (due time, item)."""
+
+    def fire(self, step: Step, due: float, items: list[Any]) -> None:
+        """Carry out the events due at ``due``: ``items`` as loaded, or as added during the
+        step (``Step.add``); writes go to ``step.writes``."""
 
 
 class Scheduler:
@@ -59,11 +73,20 @@ class Scheduler:
         self._task: asyncio.Task | None = None
         self._passing = threading.Lock()
         self._busy = False  # a pass holds _passing (several database threads only)
+        # Each source's next due time, known since the last complete pass and kept up to
+        # date by expect(): a pass does not ask a source whose next event is later than now.
+        # None: unknown (a poke), every source is asked.
+        self._known: list[float | None] | None = None
+        self._index = {type(source): i for i, source in enumerate(sources)}
+        self._guard = threading.Lock()  # _known, next_due and _changes, across threads
+        self._changes = 0  # pokes and expects so far: a pass that saw one begin is stale
+        self._waking = False  # a wake-up is on its way to the loop: one is enough
         self.leader = leadership_for(mock.db)
         # Several processes may share the database (PostgreSQL) or not (SQLite: None).
         self.election = self.leader if isinstance(self.leader, Election) else None
-        # The clock is this process's own: a jump wakes this process only.
-        mock.clock.subscribe(lambda: mock.db.when_done(lambda: self._wake_loop(True)))
+        # A clock jump wakes this process; the others apply the same jump from the shared
+        # state (control/shared) and are woken by it there.
+        mock.clock.subscribe(lambda: mock.db.when_done(lambda: self._woken(True)))
 
     def poke(self) -> None:
         """Something may have added events: look again. Safe from any thread (handlers run
@@ -74,16 +97,55 @@ class Scheduler:
     def _poke_now(self) -> None:
         if self.election is not None:  # PostgreSQL: tell the other processes too
             self.election.announce()
-        self._wake_loop(True)
+        self._woken(True)
 
-    def _wake_loop(self, dirty: bool) -> None:
+    def _woken(self, dirty: bool) -> None:
+        """Wake the loop; ``dirty``: events may have been added that no cache knows of."""
         if dirty:
-            self.dirty = True
-        if self._wake is not None and self._loop_of is not None:
-            try:
+            with self._guard:
+                self._changes += 1
+                self._known = None
+                self.dirty = True
+        self._wake_loop()
+
+    def expect(self, source: type, due: float) -> None:
+        """A write added one event of ``source`` due at ``due`` (a new run's finish): a
+        precise poke. Unlike :meth:`poke`, the next pass need not ask every source again,
+        and the loop is woken only if the event is earlier than everything it waits for."""
+        self.mock.db.when_done(lambda: self._expect_now(self._index[source], due))
+
+    def _expect_now(self, i: int, due: float) -> None:
+        if self.election is not None:
+            # The leader may be another process: its caches do not know of this event.
+            self.election.announce()
+        with self._guard:
+            self._changes += 1
+            if self._known is not None:
+                known = self._known[i]
+                self._known[i] = due if known is None else min(known, due)
+            earlier = self.next_due is None or due < self.next_due
+            if earlier:
+                self.next_due = due
+        if earlier:
+            # Due already (a run that ends as it starts, at time scale 0): while requests
+            # keep coming, each one's catch-up fires it before it answers, so the loop
+            # looks a moment later instead of taking the database from them now.
+            self._wake_loop(AWAKE_GRACE if due <= self.mock.clock.now() else 0.0)
+
+    def _wake_loop(self, after: float = 0.0) -> None:
+        # One wake-up in flight is enough: the loop looks at everything when it wakes. A
+        # cross-thread call per write costs more than the write itself under load.
+        if self._waking or self._wake is None or self._loop_of is None:
+            return
+        self._waking = True
+        try:
+            if after:
+                self._loop_of.call_soon_threadsafe(self._loop_of.call_later, after,
+                                                   self._wake.set)
+            else:
                 self._loop_of.call_soon_threadsafe(self._wake.set)
-            except RuntimeError:  # the loop has closed: nothing left to wake
-                pass
+        except RuntimeError:  # the loop has closed: nothing left to wake
+            pass
 
     @property
     def behind(self) -> bool:
@@ -103,7 +165,9 @@ class Scheduler:
             # PostgreSQL: another process may have added events this cache has not seen.
             changed, generation = election.changed()
             if changed:
-                self.dirty = True
+                with self._guard:
+                    self._known = None
+                    self.dirty = True
         # A pass in progress (another thread) may be firing what this caller must see.
         if not self.dirty and not self._busy and (self.next_due is None or self.next_due > now):
             return 0
@@ -127,32 +191,34 @@ class Scheduler:
         if not self.dirty and (self.next_due is None or self.next_due > now):
             return 0
         fired, limit = 0, self.step
-        self.dirty = False
+        with self._guard:
+            self.dirty = False
+            known, changes = self._known, self._changes
+            self._known = None  # unknown until this pass completes
         try:
-            with self.mock.db.transaction() as session:
-                while fired < limit:
-                    due, source = self._earliest(session)
-                    if due is None or source is None or due > now:
-                        self.next_due = due
-                        break
-                    source.fire(session, due, self.mock)
-                    session.flush()
+            with self.mock.db.connection() as db:
+                step = Step(db, self.mock, now, Writes(db))
+                agenda = Agenda(self.sources, step, known)
+                while fired < limit and (event := agenda.pop()) is not None:
+                    due, source, items = event
+                    source.fire(step, due, items)
                     fired += 1
-                else:
+                step.writes.flush()
+                done = agenda.peek() is None
+            with self._guard:
+                if not done:
                     log.debug("%d events fired in one step; continuing in the next", fired)
                     self.dirty = True
+                elif self._changes != changes:
+                    self.dirty = True  # a write added events meanwhile: ask every source
+                else:
+                    self._known = agenda.known()
+                    later = [t for t in self._known if t is not None]
+                    self.next_due = min(later) if later else None
         except Exception:
             log.exception("scheduler pass failed; retrying in a second")
             self.next_due = now + 1
         return fired
-
-    def _earliest(self, session: Session) -> tuple[float | None, Source | None]:
-        best: tuple[float | None, Source | None] = (None, None)
-        for source in self.sources:
-            due = source.next_due(session)
-            if due is not None and (best[0] is None or due < best[0]):
-                best = (due, source)
-        return best
 
     async def settle(self, max_steps: int = STEPS_PER_ADVANCE) -> int:
         """Step until nothing due is left or ``max_steps`` steps ran (a clock advance).
@@ -177,6 +243,7 @@ class Scheduler:
             delay = None
             if leading and self.next_due is not None and not self.mock.clock.frozen:
                 delay = max(0.0, self.next_due - self.mock.clock.now())
+            self._waking = False
             self._wake.clear()
             if self.leader.leading != leading or (leading and self.dirty):
                 continue
@@ -189,7 +256,7 @@ class Scheduler:
         self._wake = asyncio.Event()
         self._loop_of = asyncio.get_running_loop()
         self._task = self._loop_of.create_task(self._loop(), name="mockcml-scheduler")
-        self.leader.start(self._wake_loop)
+        self.leader.start(self._woken)
 
     async def stop(self) -> None:
         await self.leader.stop()

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Field, Session, SQLModel, col
 
+from mockcml.kit.sql import execute, fetch_one
+
 KINDS = ("job", "application", "model_build", "model_deployment")
 OUTCOMES = ("succeeded", "failed", "timedout")
 DURATIONS = ("scheduling", "starting", "running", "stopping")
@@ -36,13 +38,14 @@ def queue(session: Session, kind: str, target_id: str, script: dict[str, Any],
 
 
 def pop(session: Session, kind: str, target_id: str) -> dict[str, Any] | None:
-    row = session.execute(
-        select(QueuedScript).where(col(QueuedScript.kind) == kind, col(QueuedScript.target_id) == target_id)
-        .order_by(col(QueuedScript.seq)).limit(1)
-    ).scalars().first()
+    """The oldest script queued for the target, taken off the queue (plain SQL: it runs
+    for every new run, and the queue is nearly always empty)."""
+    row = fetch_one(session, "SELECT seq, script FROM queued_scripts WHERE kind = :kind "
+                    "AND target_id = :target_id ORDER BY seq LIMIT 1",
+                    kind=kind, target_id=target_id)
     if row is None:
         return None
-    session.delete(row)
+    execute(session, "DELETE FROM queued_scripts WHERE seq = :seq", seq=row.seq)
     return json.loads(row.script)
 
 

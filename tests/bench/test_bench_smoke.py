@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--quick", "--projects", "12", "--runs", "250", "--page-size", "100",
         "--lifecycle-runs", "12", "--lifecycle-seconds", "0.4", "--lifecycle-spread", "0.3",
-        "--idle-seconds", "0.3", "--seconds", "1", "--repeat", "1"]
+        "--idle-seconds", "0.3", "--seconds", "1", "--repeat", "1", "--scheduler-days", "0.02"]
 
 
 def test_every_benchmark_runs_on_tiny_sizes(tmp_path: Path) -> None:
@@ -33,7 +33,8 @@ def test_every_benchmark_runs_on_tiny_sizes(tmp_path: Path) -> None:
     payload = json.loads((tmp_path / "quick.json").read_text())
     assert payload["errors"] == {}
     ran = {figure["bench"] for figure in payload["figures"]}
-    expected = {"startup", "memory", "snapshot", "paging", "fixture load", "lifecycle"}
+    expected = {"startup", "memory", "snapshot", "paging", "fixture load", "lifecycle",
+                "scheduler"}
     if "throughput" not in skip[1]:
         expected.add("throughput")
     assert expected <= ran, ran

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from mockcml.core.actors import Actor
+from mockcml.kit.sql import Row
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import reached, timestamp
 from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.job_runs.tables import JobRun
 
 
-def run_wire(run: JobRun, creator: Actor, now: float) -> dict:
+def run_wire(run: JobRun | Row, creator: Actor, now: float) -> dict:
+    """``run``: an ORM run, or a plain row with its columns (kit.sql)."""
     out = {
         "project_id": run.project_id,
         "job_id": run.job_id,

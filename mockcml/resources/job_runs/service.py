@@ -3,6 +3,7 @@ effects of a finished run (dependent jobs, retries)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import literal, select
@@ -13,7 +14,7 @@ from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
-from mockcml.kit.sql import Row, fetch_one
+from mockcml.kit.sql import Row, execute, fetch_one, insert_sql, table_of
 from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.lifecycle import durations, scripts
 from mockcml.resources.job_runs import lifecycle as lc
@@ -59,19 +60,19 @@ def listing(now: float) -> Listing:
     )
 
 
-def script_for(job: Job, env: dict[str, str], settings: Settings,
+def script_for(job: Mapping[str, Any], env: dict[str, str], settings: Settings,
                queued: dict[str, Any] | None = None) -> lc.Script:
     """Settings give the defaults, the job's script overrides them, then a script queued
     through the control plane; the run's environment wins over everything."""
     queued = queued or {}
-    outcome = (env.get(ENV_OUTCOME) or queued.get("outcome") or job.script_outcome
+    outcome = (env.get(ENV_OUTCOME) or queued.get("outcome") or job["script_outcome"]
                or settings.default_outcome)
     if outcome not in lc.OUTCOMES:
         raise InvalidArgument(f"{ENV_OUTCOME} must be one of {sorted(lc.OUTCOMES)}")
 
     def pick(env_name: str, phase: str, default: float) -> float:
-        for value in (durations.scripted(env, env_name, f"environment {env_name}"), queued.get(phase),
-                      getattr(job, f"script_{phase}")):
+        for value in (durations.scripted(env, env_name, f"environment {env_name}"),
+                      queued.get(phase), job[f"script_{phase}"]):
             if value is not None:
                 return float(value)
         return default
@@ -81,35 +82,49 @@ def script_for(job: Job, env: dict[str, str], settings: Settings,
         starting=pick(ENV_STARTING, "starting", settings.starting_seconds),
         running=pick(ENV_DURATION, "running", settings.running_seconds),
         outcome=outcome,
-        message=env.get(ENV_MESSAGE) or queued.get("message") or job.script_message,
+        message=env.get(ENV_MESSAGE) or queued.get("message") or job["script_message"],
     )
 
 
-def start_run(
-    session: Session, job: Job, creator_id: int, settings: Settings, created_at: float, *,
-    environment: dict[str, str] | None = None, arguments: str | None = None,
-    trigger: str = "manual", trigger_key: str | None = None, attempt: int = 0,
-    run_id: str | None = None,
-) -> JobRun:
-    """A new run: resources copied from its job, environment merged over the job's."""
-    env = {**jsonfield.load(job.environment), **(environment or {})}
-    script = script_for(job, env, settings, scripts.pop(session, "job", job.id))
-    plan = lc.plan(created_at, script, settings.time_scale, float(job.timeout),
-                       job.kill_on_timeout)
-    run = JobRun(
-        id=run_id or new_id(), project_id=job.project_id, job_id=job.id, creator_id=creator_id,
-        kernel=job.kernel, cpu=job.cpu, memory=job.memory, nvidia_gpu=job.nvidia_gpu,
-        runtime_identifier=job.runtime_identifier, resource_group_id=job.resource_group_id,
-        arguments=job.arguments if arguments is None else arguments,
+INSERT_RUN = insert_sql(table_of(JobRun))
+
+
+def run_row(
+    job: Mapping[str, Any], creator_id: int, settings: Settings, created_at: float,
+    queued: dict[str, Any] | None = None, *, environment: dict[str, str] | None = None,
+    arguments: str | None = None, trigger: str = "manual", trigger_key: str | None = None,
+    attempt: int = 0, run_id: str | None = None,
+) -> Row:
+    """Every column of a new run (``job``: the job's row): resources copied from the job,
+    environment merged over the job's, its whole life planned from its script (``queued``:
+    one taken off the control plane's queue)."""
+    env = {**jsonfield.load(job["environment"]), **(environment or {})}
+    script = script_for(job, env, settings, queued)
+    plan = lc.plan(created_at, script, settings.time_scale, float(job["timeout"]),
+                   job["kill_on_timeout"])
+    return Row(
+        id=run_id or new_id(), project_id=job["project_id"], job_id=job["id"],
+        creator_id=creator_id, kernel=job["kernel"], cpu=job["cpu"], memory=job["memory"],
+        nvidia_gpu=job["nvidia_gpu"], runtime_identifier=job["runtime_identifier"],
+        resource_group_id=job["resource_group_id"],
+        arguments=job["arguments"] if arguments is None else arguments,
         environment=jsonfield.dump(env), created_at=created_at,
         scheduling_at=plan.scheduling_at, starting_at=plan.starting_at,
-        running_at=plan.running_at, finished_at=plan.finished_at,
+        running_at=plan.running_at, finished_at=plan.finished_at, stop_at=None,
         final_status=plan.final_status, message=plan.message, trigger=trigger,
-        trigger_key=trigger_key, attempt=attempt, updated_at=created_at,
+        trigger_key=trigger_key, attempt=attempt, settled=False, retry_at=None,
+        updated_at=created_at,
     )
-    session.add(run)
-    session.flush()
-    return run
+
+
+def start_run(session: Session, job: Row, creator_id: int, settings: Settings,
+              created_at: float, **how: Any) -> Row:
+    """A new run of ``job`` (its row), inserted in the session's transaction (plain SQL:
+    no ORM object)."""
+    row = run_row(job, creator_id, settings, created_at, scripts.pop(session, "job", job.id),
+                  **how)
+    execute(session, INSERT_RUN, **row)
+    return row
 
 
 def _joined():

@@ -12,6 +12,8 @@ class JobRun(SQLModel, table=True):
         UniqueConstraint("job_id", "trigger_key"),
         # Serves the default and -created_at orders of ListJobRuns page after page.
         Index("ix_job_runs_job_created", "job_id", "created_at", "id"),
+        # The scheduler reads unsettled runs in finish order, a batch at a time.
+        Index("ix_job_runs_unsettled", "settled", "finished_at"),
     )
 
     id: str = Field(primary_key=True)
@@ -31,7 +33,7 @@ class JobRun(SQLModel, table=True):
     scheduling_at: float = 0.0
     starting_at: float | None = None
     running_at: float | None = None
-    finished_at: float | None = Field(default=None, index=True)
+    finished_at: float | None = None  # indexed with settled (ix_job_runs_unsettled)
     stop_at: float | None = None
     final_status: str = "ENGINE_SUCCEEDED"
     message: str = ""
@@ -39,6 +41,6 @@ class JobRun(SQLModel, table=True):
     trigger_key: str | None = None
     attempt: int = 0  # 0 for the first try, n for the n-th retry
     # Side effects of the finish (dependents, retries) have been carried out.
-    settled: bool = Field(default=False, index=True)
+    settled: bool = False
     retry_at: float | None = Field(default=None, index=True)
     updated_at: float = 0.0

@@ -13,7 +13,7 @@ from mockcml.core.errors import InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_in_project, page, substring
-from mockcml.kit.sql import fetch_one
+from mockcml.kit.sql import Row, fetch_one
 from mockcml.kit.users import Creator, Owner, user_filters, user_keys
 from mockcml.resources.jobs import cron
 from mockcml.resources.jobs.tables import Job
@@ -83,11 +83,20 @@ def get_job_row(session: Session, project_id: str, job_id: str) -> tuple[Job, Us
 
 def job_exists(session: Reader, project_id: str, job_id: str) -> str:
     """The job's id if it belongs to the project (plain SQL, for hot read paths)."""
-    row = fetch_one(session, "SELECT id FROM jobs WHERE id = :job_id AND project_id = :project_id",
-                    job_id=job_id, project_id=project_id)
+    return _job_in(session, "id", project_id, job_id).id
+
+
+def job_row(session: Reader, project_id: str, job_id: str) -> Row:
+    """The job's columns if it belongs to the project (plain SQL, for starting runs)."""
+    return _job_in(session, "*", project_id, job_id)
+
+
+def _job_in(session: Reader, columns: str, project_id: str, job_id: str) -> Row:
+    row = fetch_one(session, f"SELECT {columns} FROM jobs WHERE id = :job_id "
+                    "AND project_id = :project_id", job_id=job_id, project_id=project_id)
     if row is None:
         raise NotFound(f"job {job_id!r} not found in project {project_id!r}")
-    return row.id
+    return row
 
 
 def get_job(session: Session, project_id: str, job_id: str) -> Job:
