@@ -1,4 +1,4 @@
--- fingerprint: 03bffa2f1deaa8e997ca0cec29cb1fc4
+-- fingerprint: fbd5731752e0af1fcae9dde2a66852a2
 CREATE TABLE IF NOT EXISTS accelerator_node_labels (
 	id INTEGER NOT NULL, 
 	label_key VARCHAR NOT NULL, 
@@ -677,12 +677,11 @@ CREATE TABLE IF NOT EXISTS job_runs (
 	FOREIGN KEY(creator_id) REFERENCES users (id)
 );
 CREATE INDEX IF NOT EXISTS ix_job_runs_created_at ON job_runs (created_at);
-CREATE INDEX IF NOT EXISTS ix_job_runs_finished_at ON job_runs (finished_at);
 CREATE INDEX IF NOT EXISTS ix_job_runs_job_created ON job_runs (job_id, created_at, id);
 CREATE INDEX IF NOT EXISTS ix_job_runs_job_id ON job_runs (job_id);
 CREATE INDEX IF NOT EXISTS ix_job_runs_project_id ON job_runs (project_id);
 CREATE INDEX IF NOT EXISTS ix_job_runs_retry_at ON job_runs (retry_at);
-CREATE INDEX IF NOT EXISTS ix_job_runs_settled ON job_runs (settled);
+CREATE INDEX IF NOT EXISTS ix_job_runs_unsettled ON job_runs (settled, finished_at);
 CREATE TABLE IF NOT EXISTS model_builds (
 	id VARCHAR NOT NULL, 
 	project_id VARCHAR NOT NULL, 
