@@ -158,10 +158,12 @@ def test_new_writes_the_revision_that_removes_the_drift(monkeypatch, tmp_path):
     versions.mkdir()
     monkeypatch.setattr(migrations, "metadata", _models_with_an_extra_column)
     _with_versions(monkeypatch, versions)
+    head = max(p.name[:4] for p in (migrations.HERE / "versions").glob("0*.py"))
     path = migrations.new("add extra to mock_meta", into=versions)
-    assert path.parent == versions and path.name.startswith("0002_add_extra")
+    following = f"{int(head) + 1:04d}"
+    assert path.parent == versions and path.name.startswith(f"{following}_add_extra")
     written = path.read_text()
-    assert "down_revision = '0001'" in written and "add_column" in written
+    assert f"down_revision = '{head}'" in written and "add_column" in written
     migrations._scripts.cache_clear()
     assert migrations.drift() == []  # migrations alone now build the changed models
 
