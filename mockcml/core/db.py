@@ -119,6 +119,61 @@ def _pg_integer(_type, _compiler, **_kw) -> str:  # noqa: ANN001
     return "BIGINT"
 
 
+# --- the credentials' version (core/auth.py caches keys against it) ------------------------
+# ``auth_state`` holds one random token, replaced by triggers on every write to ``users`` or
+# ``api_keys``, from any connection or process, and whenever the schema is (re)created or
+# dropped. A key looked up while the token was T is still what the database says as long
+# as the token is still T. The table is outside the models' metadata on purpose: snapshots
+# and resets (which copy or truncate the models' tables) change users and keys through the
+# triggers, so they give a new token, or restore a token together with the rows it stood for.
+AUTH_TABLES = ("users", "api_keys")
+_SQLITE_AUTH = [
+    "CREATE TABLE IF NOT EXISTS auth_state (id INTEGER PRIMARY KEY, token INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO auth_state (id, token) VALUES (1, random())",
+    *(f"CREATE TRIGGER IF NOT EXISTS auth_state_{table}_{verb.lower()} AFTER {verb} ON {table} "
+      "BEGIN UPDATE auth_state SET token = random() WHERE id = 1; END"
+      for table in AUTH_TABLES for verb in ("INSERT", "UPDATE", "DELETE")),
+]
+_PG_TOKEN = "floor(random() * 9.2e18)::bigint"
+_PG_AUTH = [
+    "CREATE TABLE IF NOT EXISTS auth_state (id INTEGER PRIMARY KEY, token BIGINT NOT NULL)",
+    f"INSERT INTO auth_state (id, token) VALUES (1, {_PG_TOKEN}) ON CONFLICT (id) DO NOTHING",
+    "CREATE OR REPLACE FUNCTION mockcml_auth_changed() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN UPDATE auth_state SET token = {_PG_TOKEN} WHERE id = 1; RETURN NULL; END $$",
+]
+_PG_TRIGGER = ("CREATE TRIGGER auth_state_{0} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+               "ON {0} FOR EACH STATEMENT EXECUTE FUNCTION mockcml_auth_changed()")
+
+
+@event.listens_for(SQLModel.metadata, "after_create")
+def _auth_state_created(_metadata, connection, **_kw) -> None:  # noqa: ANN001
+    _auth_state(connection, triggers=True)
+
+
+@event.listens_for(SQLModel.metadata, "after_drop")
+def _auth_state_dropped(_metadata, connection, **_kw) -> None:  # noqa: ANN001
+    # Tables made again will hold other users and keys than the token stood for.
+    _auth_state(connection, triggers=False)
+
+
+def _auth_state(connection, triggers: bool) -> None:  # noqa: ANN001
+    """The table and its row (and, while the tables exist, the triggers); a new token."""
+    dialect = connection.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        return
+    statements = _SQLITE_AUTH if dialect == "sqlite" else _PG_AUTH
+    for statement in statements if triggers else statements[:2]:
+        connection.exec_driver_sql(statement)
+    if triggers and dialect == "postgresql":
+        for table in AUTH_TABLES:
+            exists = connection.exec_driver_sql(
+                f"SELECT 1 FROM pg_trigger WHERE tgname = 'auth_state_{table}'").first()
+            if exists is None:
+                connection.exec_driver_sql(_PG_TRIGGER.format(table))
+    token = "random()" if dialect == "sqlite" else _PG_TOKEN
+    connection.exec_driver_sql(f"UPDATE auth_state SET token = {token} WHERE id = 1")
+
+
 P = ParamSpec("P")
 T = TypeVar("T")
 

@@ -138,7 +138,7 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
     mock.scheduler.catch_up()
     with mock.db.unit_of_work() as work:
         user, key = authenticate(work, request.headers.get("authorization"), mock.clock.now(),
-                                 op.operation_id)
+                                 op.operation_id, mock.key_cache)
         request.state.caller = user.username
         if body.error is not None:
             raise body.error

@@ -128,7 +128,7 @@ def list_projects(session: Reader, user: Actor, params: dict[str, Any]) -> Page:
     include_public = bool(params.get("include_public_projects")) or include_all
     query = _listed(include_public, everything)
     return page(session, query, PROJECT_LISTING, params, plain=True,
-                binds={"caller_id": user.id})
+                binds={"caller_id": user.id}, reuse=True)
 
 
 def list_project_names(session: Session, user: Actor, params: dict[str, Any]) -> Page:
