@@ -16,6 +16,7 @@ import base64
 import hashlib
 import json
 import math
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -244,6 +245,7 @@ class _Plan:
     query: Select
     listing: Listing
     compiled: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # by dialect
+    shapes: dict[tuple[str, ...], Any] = field(default_factory=dict)  # row classes by columns
 
 
 _PLANS: dict[tuple[int, int, str | None, str | None, bool], _Plan] = {}
@@ -288,7 +290,8 @@ def page(
     """Apply ``search_filter``, ``sort``, ``page_size`` and ``page_token`` to ``query``.
 
     With ``plain=True`` the query must select labelled columns (no ORM entities); it runs
-    on the connection, skipping the ORM, and each row comes back as a ``kit.sql.Row``.
+    on the connection, skipping the ORM, and each row comes back as a ``kit.sql.Row`` (with
+    ``reuse`` too, as a named tuple: attribute access only).
     ``binds`` fills bound parameters of a query built once and cached.
 
     ``reuse=True`` says that ``query`` and ``listing`` are built once for the process
@@ -311,8 +314,10 @@ def page(
     rows: list[Any]
     if plain and reuse:
         names, fetched = _run_compiled(session, plan, values)
-        names = names[:-width]
-        rows = [Row(zip(names, row[:-width], strict=True)) for row in fetched]
+        # Named tuples: built and read in C, where a Row's attributes go through Python.
+        shape = plan.shapes.get(names) or plan.shapes.setdefault(
+            names, namedtuple("ListedRow", names[:-width]))
+        rows = [shape._make(row[:-width]) for row in fetched]
         key_values = [list(row[-width:]) for row in fetched]
     elif plain:
         result = _connection(session).execute(plan.statement, values).mappings().all()
@@ -329,7 +334,7 @@ def page(
     return Page(rows=rows, next_page_token=token)
 
 
-def _run_compiled(db: Any, plan: _Plan, values: dict[str, Any]) -> tuple[list[str], list[tuple]]:
+def _run_compiled(db: Any, plan: _Plan, values: dict[str, Any]) -> tuple[tuple[str, ...], list[tuple]]:
     """Run a reused plan as SQL text compiled once per dialect: on SQLite straight on the
     driver connection (kit.sql), elsewhere through SQLAlchemy's driver-level execute."""
     dialect = db.engine.dialect if isinstance(db, UnitOfWork) else db.get_bind().dialect
@@ -345,9 +350,9 @@ def _run_compiled(db: Any, plan: _Plan, values: dict[str, Any]) -> tuple[list[st
     sql, fixed = compiled
     if dialect.name == "sqlite":
         cursor = execute_text(db, sql, {**fixed, **values})
-        return [col[0] for col in cursor.description], cursor.fetchall()
+        return tuple(col[0] for col in cursor.description), cursor.fetchall()
     result = _connection(db).exec_driver_sql(sql, {**fixed, **values})
-    return list(result.keys()), [tuple(row) for row in result.fetchall()]
+    return tuple(result.keys()), [tuple(row) for row in result.fetchall()]
 
 
 def _connection(db: Any):  # noqa: ANN202

@@ -25,7 +25,7 @@ def list_job_runs(call: Call) -> dict:
 def get_job_run(call: Call) -> dict:
     job_id = job_exists(call.db, call.project.id, call.path["job_id"])
     run, creator = service.read_run(call.db, job_id, call.path["run_id"])
-    return run_wire(run, creator, call.now)  # type: ignore[arg-type]  # rows with the columns
+    return run_wire(run, creator, call.now)
 
 
 @operation("CreateJobRun", project="run", same_ids=("project_id", "job_id"), pokes=True)

@@ -139,7 +139,7 @@ def _plain_runs() -> Select:
     )
 
 
-def split_run(row: Row) -> tuple[Row, Row]:
+def split_run(row: Any) -> tuple[Any, Row]:
     """(run, creator) from a plain row with the creator's columns as ``c_*``."""
     return row, Row(username=row.c_username, name=row.c_name, email=row.c_email)
 
@@ -158,7 +158,7 @@ _RUN_ROW = """
 """
 
 
-def read_run(session: Reader, job_id: str, run_id: str) -> tuple[Row, Row]:
+def read_run(session: Reader, job_id: str, run_id: str) -> tuple[Any, Row]:
     """(run, creator) as plain rows: the polling path (GetJobRun) stays off the ORM."""
     row = fetch_one(session, _RUN_ROW, run_id=run_id, job_id=job_id)
     if row is None:

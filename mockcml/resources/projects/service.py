@@ -113,13 +113,11 @@ def _listed(include_public: bool, everything: bool):
     return _plain().where(mine)
 
 
-def split_row(user: Actor, row: Row) -> tuple[Row, Row, Row, Access]:
+def split_row(user: Actor, row: Any) -> tuple[Any, Row, Row, Access]:
     """(project, owner, creator, access) from one plain row of ``_plain`` or _PROJECT_ROW."""
-    # Indexing, not attributes: this runs for every row of a listing.
-    owner = Row(username=row["o_username"], name=row["o_name"], email=row["o_email"])
-    creator = Row(username=row["k_username"], name=row["k_name"], email=row["k_email"])
-    return row, owner, creator, grant(user, row["owner_id"], row["visibility"],
-                                      row["caller_permission"])
+    owner = Row(username=row.o_username, name=row.o_name, email=row.o_email)
+    creator = Row(username=row.k_username, name=row.k_name, email=row.k_email)
+    return row, owner, creator, grant(user, row.owner_id, row.visibility, row.caller_permission)
 
 
 def list_projects(session: Reader, user: Actor, params: dict[str, Any]) -> Page:
