@@ -204,6 +204,10 @@ class Database:
         self.queued = 0
         self._holders = 0  # in-memory SQLite: units of work using the one connection
         self._local = threading.local()  # this thread's open transactions' deferred calls
+        # In-memory SQLite: the one driver connection (StaticPool) that plain reads use
+        # without a pool checkout and return per request (see UnitOfWork).
+        self._static = isinstance(self.engine.pool, StaticPool)
+        self._driver: Any = None
 
     @property
     def _executor(self) -> ThreadPoolExecutor:
@@ -308,7 +312,7 @@ class Database:
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """One request's work: committed on success, rolled back on any error."""
         with self._deferring(), self._serialized():
-            work = UnitOfWork(self.engine)
+            work = UnitOfWork(self.engine, self._static_driver() if self._static else None)
             try:
                 yield work
                 work.commit()
@@ -318,7 +322,16 @@ class Database:
             finally:
                 work.close()
 
+    def _static_driver(self) -> Any:
+        """The in-memory database's one driver connection (made again after a dispose)."""
+        if self._driver is None:
+            fairy = self.engine.raw_connection()
+            self._driver = fairy.driver_connection
+            fairy.close()  # a StaticPool keeps the connection open for every checkout
+        return self._driver
+
     def dispose(self) -> None:
+        self._driver = None
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
@@ -333,10 +346,13 @@ class UnitOfWork:
     session exists, reads go through its connection and see its own writes.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, driver: Any = None) -> None:
         self.engine = engine
         self._session: Session | None = None
         self._raw = None
+        # An in-memory SQLite's one connection, used as it is: checking it out of its
+        # StaticPool and back in costs more than a small read (Database.unit_of_work).
+        self._driver = driver
 
     @property
     def session(self) -> Session:
@@ -347,6 +363,8 @@ class UnitOfWork:
     def driver_connection(self):  # noqa: ANN201 - the DBAPI connection
         if self._session is not None:
             return self._session.connection().connection.driver_connection
+        if self._driver is not None:
+            return self._driver
         if self._raw is None:
             self._raw = self.engine.raw_connection()
         return self._raw.driver_connection
@@ -365,6 +383,8 @@ class UnitOfWork:
         if self._raw is not None:
             self._raw.rollback()  # ends any read transaction the driver opened
             self._raw.close()
+        elif self._driver is not None and self._session is None and self._driver.in_transaction:
+            self._driver.rollback()
 
 
 # --- PostgreSQL whole-state operations (snapshots, reset, fixture loading) ---------------
