@@ -11,9 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from mockcml.control.faults import FaultBook
-from mockcml.control.journal import Journal, JournalMiddleware
+from mockcml.control.journal import Journal, JournalMiddleware, recorded
 from mockcml.control.lazy import LazyControl
 from mockcml.control.shared import state as shared_state
 from mockcml.control.shared import tables as _shared_tables  # noqa: F401 - in the schema
@@ -118,6 +119,37 @@ def start(mock: Mock) -> None:
     mock.ready = True
 
 
+class MockApp(FastAPI):
+    """The FastAPI app, with the contract's operations served ahead of its middleware stack.
+
+    A contract call that the ContractRouter fully matches (path and method) goes straight
+    to its endpoint, journalled as the JournalMiddleware would: the endpoint answers every
+    error itself, so Starlette's error, exception and exit-stack middlewares would only
+    pass it through, and they cost as much as a GetProject's own work. Anything else (the
+    /_mock routes, documents, an unknown route, a 405) goes through the whole stack.
+    Middleware added after ``create_app`` turns the shortcut off, so it sees every call.
+    """
+
+    contract: ContractRouter | None = None
+
+    def add_middleware(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.contract = None
+        super().add_middleware(*args, **kwargs)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.contract is not None:
+            if self.root_path:
+                scope["root_path"] = self.root_path
+            # Every contract route is under /api/v2/, which is what the journal records.
+            endpoint = (self.contract.dispatch(scope) if scope["path"].startswith("/api/v2/")
+                        else None)
+            if endpoint is not None:
+                scope["app"] = self
+                await recorded(self.state.mock.journal, endpoint, scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     for module in RESOURCE_MODULES:
@@ -141,7 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             mock.shared.close()
 
     # FastAPI's own document describes only the mock's control plane, never the CML API.
-    app = FastAPI(
+    app = MockApp(
         title="mockcml control plane",
         version="0.1.0",
         openapi_url="/_mock/openapi.json",
@@ -162,9 +194,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.routes.insert(0, LazyControl(app))
     app.add_middleware(JournalMiddleware, journal=mock.journal)
     # The contract first: it is where nearly every request goes.
-    app.router.routes.insert(0, ContractRouter(mock.contract.operations))
+    contract = ContractRouter(mock.contract.operations)
+    app.router.routes.insert(0, contract)
     app.router.routes.extend(document_routes())
     _install_error_handlers(app)
+    app.contract = contract  # last: add_middleware turns the shortcut off
     return app
 
 

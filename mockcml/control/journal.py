@@ -159,6 +159,52 @@ class Journal:
         self.entries.clear()
 
 
+async def recorded(journal: Journal, app, scope, receive, send) -> None:  # noqa: ANN001
+    """Run ``app`` on one /api/v2 call and write the call down once it has answered.
+
+    The JournalMiddleware does this for every /api/v2 call that goes through the FastAPI
+    stack (unknown routes, 405s); the contract's own operations enter here directly
+    (``mockcml.app.MockApp``). The endpoint fills in operationId, caller and fault
+    through ``scope["state"]``.
+    """
+    started = time.perf_counter()
+    # A shared journal's record_bodies may be switched on by another worker while this call
+    # runs: it keeps the chunks either way and decides when it records.
+    keep = journal.capturing
+    request_chunks: list[bytes] = []
+    response_chunks: list[bytes] = []
+    status = 500
+
+    async def receive_wrapper():  # noqa: ANN202
+        message = await receive()
+        if keep and message["type"] == "http.request":
+            request_chunks.append(message.get("body", b""))
+        return message
+
+    async def send_wrapper(message) -> None:  # noqa: ANN001
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif keep and message["type"] == "http.response.body":
+            response_chunks.append(message.get("body", b""))
+        await send(message)
+
+    state = scope.setdefault("state", {})
+    try:
+        await app(scope, receive_wrapper if keep else receive, send_wrapper)
+    finally:
+        keep = keep and journal.record_bodies
+        journal.record(
+            time=time.time(), method=scope["method"], path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            operation_id=state.get("operation_id"), caller=state.get("caller"),
+            status=status, duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            request_body=_body(b"".join(request_chunks)) if keep else None,
+            response_body=_body(b"".join(response_chunks)) if keep else None,
+            fault=state.get("fault"),
+        )
+
+
 class JournalMiddleware:
     """Records every /api/v2 call; the endpoint fills in operationId and caller."""
 
@@ -170,40 +216,4 @@ class JournalMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith("/api/v2/"):
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
-        # A shared journal's record_bodies may be switched on by another worker while this
-        # call runs: it keeps the chunks either way and decides when it records.
-        keep = self.journal.capturing
-        request_chunks: list[bytes] = []
-        response_chunks: list[bytes] = []
-        status = 500
-
-        async def receive_wrapper():  # noqa: ANN202
-            message = await receive()
-            if keep and message["type"] == "http.request":
-                request_chunks.append(message.get("body", b""))
-            return message
-
-        async def send_wrapper(message) -> None:  # noqa: ANN001
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif keep and message["type"] == "http.response.body":
-                response_chunks.append(message.get("body", b""))
-            await send(message)
-
-        scope.setdefault("state", {})
-        try:
-            await self.app(scope, receive_wrapper if keep else receive, send_wrapper)
-        finally:
-            state = scope["state"]
-            keep = keep and self.journal.record_bodies
-            self.journal.record(
-                time=time.time(), method=scope["method"], path=scope["path"],
-                query=scope.get("query_string", b"").decode("latin-1"),
-                operation_id=state.get("operation_id"), caller=state.get("caller"),
-                status=status, duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                request_body=_body(b"".join(request_chunks)) if keep else None,
-                response_body=_body(b"".join(response_chunks)) if keep else None,
-                fault=state.get("fault"),
-            )
+        await recorded(self.journal, self.app, scope, receive, send)

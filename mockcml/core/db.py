@@ -146,6 +146,62 @@ def _pg_integer(type_, compiler, **kw) -> str:  # noqa: ANN001
     return "BIGINT"
 
 
+# --- the credentials' version (core/auth.py caches keys against it) ------------------------
+# ``auth_state`` holds one random token, replaced by triggers on every write to ``users`` or
+# ``api_keys``, from any connection or process, and whenever the schema is (re)created or
+# dropped. A key looked up while the token was T is still what the database says as long
+# as the token is still T. The table is outside the models' metadata on purpose: snapshots
+# and resets (which copy or truncate the models' tables) change users and keys through the
+# triggers, so they give a new token, or restore a token together with the rows it stood for.
+AUTH_TABLES = ("users", "api_keys")
+OUTSIDE_MODELS = ("auth_state",)  # tables the migrations neither make nor compare
+_SQLITE_AUTH = [
+    "CREATE TABLE IF NOT EXISTS auth_state (id INTEGER PRIMARY KEY, token INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO auth_state (id, token) VALUES (1, random())",
+    *(f"CREATE TRIGGER IF NOT EXISTS auth_state_{table}_{verb.lower()} AFTER {verb} ON {table} "
+      "BEGIN UPDATE auth_state SET token = random() WHERE id = 1; END"
+      for table in AUTH_TABLES for verb in ("INSERT", "UPDATE", "DELETE")),
+]
+_PG_TOKEN = "floor(random() * 9.2e18)::bigint"
+_PG_AUTH = [
+    "CREATE TABLE IF NOT EXISTS auth_state (id INTEGER PRIMARY KEY, token BIGINT NOT NULL)",
+    f"INSERT INTO auth_state (id, token) VALUES (1, {_PG_TOKEN}) ON CONFLICT (id) DO NOTHING",
+    "CREATE OR REPLACE FUNCTION mockcml_auth_changed() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN UPDATE auth_state SET token = {_PG_TOKEN} WHERE id = 1; RETURN NULL; END $$",
+]
+_PG_TRIGGER = ("CREATE TRIGGER auth_state_{0} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+               "ON {0} FOR EACH STATEMENT EXECUTE FUNCTION mockcml_auth_changed()")
+
+
+@event.listens_for(SQLModel.metadata, "after_create")
+def _auth_state_created(_metadata, connection, **_kw) -> None:  # noqa: ANN001
+    _auth_state(connection, triggers=True)
+
+
+@event.listens_for(SQLModel.metadata, "after_drop")
+def _auth_state_dropped(_metadata, connection, **_kw) -> None:  # noqa: ANN001
+    # Tables made again will hold other users and keys than the token stood for.
+    _auth_state(connection, triggers=False)
+
+
+def _auth_state(connection, triggers: bool) -> None:  # noqa: ANN001
+    """The table and its row (and, while the tables exist, the triggers); a new token."""
+    dialect = connection.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        return
+    statements = _SQLITE_AUTH if dialect == "sqlite" else _PG_AUTH
+    for statement in statements if triggers else statements[:2]:
+        connection.exec_driver_sql(statement)
+    if triggers and dialect == "postgresql":
+        for table in AUTH_TABLES:
+            exists = connection.exec_driver_sql(
+                f"SELECT 1 FROM pg_trigger WHERE tgname = 'auth_state_{table}'").first()
+            if exists is None:
+                connection.exec_driver_sql(_PG_TRIGGER.format(table))
+    token = "random()" if dialect == "sqlite" else _PG_TOKEN
+    connection.exec_driver_sql(f"UPDATE auth_state SET token = {token} WHERE id = 1")
+
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -176,6 +232,10 @@ class Database:
         self.queued = 0
         self._holders = 0  # in-memory SQLite: units of work using the one connection
         self._local = threading.local()  # this thread's open transactions' deferred calls
+        # In-memory SQLite: the one driver connection (StaticPool) that plain reads use
+        # without a pool checkout and return per request (see UnitOfWork).
+        self._static = isinstance(self.engine.pool, StaticPool)
+        self._driver: Any = None
 
     @property
     def _executor(self) -> ThreadPoolExecutor:
@@ -231,13 +291,17 @@ class Database:
 
             if not create_sqlite(self.engine, SQLModel.metadata):
                 SQLModel.metadata.create_all(self.engine)
-            return
-        from mockcml.migrations import SchemaMismatch, upgrade
+        else:
+            from mockcml.migrations import SchemaMismatch, upgrade
 
-        try:
-            upgrade(self.engine)
-        except SchemaMismatch as exc:
-            raise SystemExit(f"mockcml: cannot use {self.engine.url!r}: {exc}") from None
+            try:
+                upgrade(self.engine)
+            except SchemaMismatch as exc:
+                raise SystemExit(f"mockcml: cannot use {self.engine.url!r}: {exc}") from None
+        # Neither the script nor the migrations make auth_state (it is outside the models):
+        # made here, whichever way the tables came.
+        with self.engine.begin() as connection:
+            _auth_state(connection, triggers=True)
 
     @contextmanager
     def starting(self) -> Iterator[None]:
@@ -327,7 +391,7 @@ class Database:
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """One request's work: committed on success, rolled back on any error."""
         with self._deferring(), self._serialized():
-            work = UnitOfWork(self.engine)
+            work = UnitOfWork(self.engine, self._static_driver() if self._static else None)
             try:
                 yield work
                 work.commit()
@@ -337,7 +401,16 @@ class Database:
             finally:
                 work.close()
 
+    def _static_driver(self) -> Any:
+        """The in-memory database's one driver connection (made again after a dispose)."""
+        if self._driver is None:
+            fairy = self.engine.raw_connection()
+            self._driver = fairy.driver_connection
+            fairy.close()  # a StaticPool keeps the connection open for every checkout
+        return self._driver
+
     def dispose(self) -> None:
+        self._driver = None
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
@@ -352,10 +425,13 @@ class UnitOfWork:
     session exists, reads go through its connection and see its own writes.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, driver: Any = None) -> None:
         self.engine = engine
         self._session: Session | None = None
         self._raw = None
+        # An in-memory SQLite's one connection, used as it is: checking it out of its
+        # StaticPool and back in costs more than a small read (Database.unit_of_work).
+        self._driver = driver
 
     @property
     def session(self) -> Session:
@@ -366,6 +442,8 @@ class UnitOfWork:
     def driver_connection(self):  # noqa: ANN201 - the DBAPI connection
         if self._session is not None:
             return self._session.connection().connection.driver_connection
+        if self._driver is not None:
+            return self._driver
         if self._raw is None:
             self._raw = self.engine.raw_connection()
         return self._raw.driver_connection
@@ -384,6 +462,8 @@ class UnitOfWork:
         if self._raw is not None:
             self._raw.rollback()  # ends any read transaction the driver opened
             self._raw.close()
+        elif self._driver is not None and self._session is None and self._driver.in_transaction:
+            self._driver.rollback()
 
 
 # --- PostgreSQL whole-state operations (snapshots, reset, fixture loading) ---------------

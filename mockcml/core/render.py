@@ -17,8 +17,10 @@ while running (``/_mock/response-style``); ``ResponseStyle`` holds the current o
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from starlette.responses import JSONResponse
 
 FULL = "full"
@@ -71,6 +73,26 @@ def error_body(code: int, message: str, style: str = FULL) -> dict[str, Any]:
     return {"error": message, "code": code, "message": message, "details": []}
 
 
+def encode(value: Any) -> bytes:
+    """Compact UTF-8 JSON, as Starlette's JSONResponse writes it, several times faster.
+
+    orjson refuses what it cannot write exactly (an integer past 64 bits, a key that is not
+    text, a type it does not know); the standard encoder then writes it, or raises as it
+    always did. The two differ only in how some floats are spelled (``1e16`` for
+    ``1e+16``), which is the same JSON number.
+    """
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=None,
+                          separators=(",", ":")).encode("utf-8")
+
+
+class FastJSONResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return encode(content)
+
+
 def json_response(value: Any, status: int, style: str = FULL,
                   headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(body(value, style), status_code=status, headers=headers)
+    return FastJSONResponse(body(value, style), status_code=status, headers=headers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, get_route_path, request_response
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockcml.control.faults import Fault
 from mockcml.core.actors import ProjectRef
@@ -34,6 +35,7 @@ from mockcml.core.state import Mock
 from mockcml.kit.wire import camel, check_text, loads, query_value
 
 log = logging.getLogger("mockcml")
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 @dataclass
@@ -137,7 +139,7 @@ def _serve(op: Operation, mock: Mock, request: Request, body: Body) -> Response:
     mock.scheduler.catch_up()
     with mock.db.unit_of_work() as work:
         user, key = authenticate(work, request.headers.get("authorization"), mock.clock.now(),
-                                 op.operation_id)
+                                 op.operation_id, mock.key_cache)
         request.state.caller = user.username
         if body.error is not None:
             raise body.error
@@ -168,7 +170,7 @@ async def _enter_shared(mock: Mock, request: Request, op: Operation) -> Fault | 
     return await mock.shared.enter(request.method, request.scope["path"], op.operation_id)
 
 
-def make_endpoint(op: Operation):  # noqa: ANN201
+def make_endpoint(op: Operation) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         mock: Mock = request.app.state.mock
         request.state.operation_id = op.operation_id
@@ -201,6 +203,23 @@ def make_endpoint(op: Operation):  # noqa: ANN201
 
     endpoint.__name__ = op.operation_id
     return endpoint
+
+
+def _direct(endpoint: Endpoint) -> ASGIApp:
+    """``endpoint`` as an ASGI app without Starlette's per-request exception wrapping:
+    the endpoint answers every error itself (as the envelope), so none is left to map."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
+        try:
+            response = await endpoint(request)
+        except Exception:  # only a bug outside the endpoint's own handling gets here
+            log.exception("unexpected error")
+            response = error_response(13, "internal error",
+                                      style=request.app.state.mock.response_style.current)
+        await response(scope, receive, send)
+
+    return app
 
 
 _SHAPE = re.compile(r"\{(\w+)(:path)?\}")
@@ -241,13 +260,20 @@ class ContractRouter(BaseRoute):
                 methods.setdefault(alias, op)  # a contract operation of that method wins
         self.routes: list[tuple[int, dict[str, Operation], dict[str, ASGIApp]]] = []
         self.alone: list[str] = []  # each shape's own pattern, for method fallbacks
+        # Per route and method: the endpoint as a plain ASGI app, and the names of its path
+        # parameters in order (for dispatch).
+        self.direct: list[dict[str, tuple[ASGIApp, tuple[str, ...]]]] = []
         alternatives = []
         for index, methods in enumerate(shapes.values()):
             route = next(iter(methods.values())).route
             pattern, count = _pattern(route, f"r{index}_")
             alternatives.append(f"(?P<r{index}>{pattern})")
-            apps = {method: request_response(make_endpoint(op)) for method, op in methods.items()}
+            endpoints = {method: make_endpoint(op) for method, op in methods.items()}
+            apps = {method: request_response(endpoint) for method, endpoint in endpoints.items()}
             self.routes.append((count, methods, apps))
+            self.direct.append({method: (_direct(endpoints[method]),
+                                         tuple(_ROUTE_PARAM.findall(op.route)))
+                                for method, op in methods.items()})
             self.alone.append(pattern)
         self.regex = re.compile("^(?:" + "|".join(alternatives) + ")$")
 
@@ -279,6 +305,22 @@ class ContractRouter(BaseRoute):
     @staticmethod
     def _params(op: Operation, values: list[str]) -> dict[str, str]:
         return dict(zip(_ROUTE_PARAM.findall(op.route), values, strict=True))
+
+    def dispatch(self, scope: Scope) -> ASGIApp | None:
+        """The endpoint of an HTTP call this router fully matches (path and method), as an
+        ASGI app, with its path parameters put on ``scope`` as ``matches`` would; else None
+        (no route, or a 405), and the call goes through the app's whole stack instead."""
+        found = self.resolve_for(scope["method"], get_route_path(scope))
+        if found is None:
+            return None
+        index, values = found
+        target = self.direct[index].get(scope["method"])
+        if target is None:
+            return None
+        endpoint, names = target
+        params = dict(zip(names, values, strict=True))
+        scope["path_params"] = {**scope["path_params"], **params} if "path_params" in scope else params
+        return endpoint
 
     def matches(self, scope):  # noqa: ANN001, ANN201
         if scope["type"] != "http":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mockcml.core.auth import KeyCache
 from mockcml.core.clock import Clock
 from mockcml.core.contract import Contract
 from mockcml.core.db import Database
@@ -32,6 +33,7 @@ class Mock:
     decoder: BodyDecoder
     intake: Intake
     ready: bool = False
+    key_cache: KeyCache = field(default_factory=KeyCache)  # keys seen (core/auth.py)
     # The subsystems below need the mock to be built, so the app factory
     # (mockcml.app.build_mock) sets them right after; reading one earlier raises
     # AttributeError rather than handing out a None.

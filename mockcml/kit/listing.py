@@ -16,18 +16,20 @@ import base64
 import hashlib
 import json
 import math
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, false, func, or_
+from sqlalchemy import Select, and_, bindparam, false, func, or_
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
 from mockcml.core.contract import load_contract
 from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import InvalidArgument, NotFound
-from mockcml.kit.sql import Row
+from mockcml.kit.sql import Row, execute_text
 from mockcml.kit.wire import loads
 
 DEFAULT_PAGE_SIZE = 10
@@ -231,49 +233,126 @@ class Page:
     next_page_token: str
 
 
-def page(
-    session: Any, query: Select, listing: Listing, params: dict[str, Any], *, plain: bool = False,
-    binds: dict[str, Any] | None = None,
-) -> Page:
-    """Apply ``search_filter``, ``sort``, ``page_size`` and ``page_token`` to ``query``.
+@dataclass(frozen=True)
+class _Plan:
+    """One shape of a listing's query: filter and sort applied, the page's bounds bound."""
 
-    With ``plain=True`` the query must select labelled columns (no ORM entities); it runs
-    on the connection, skipping the ORM, and each row comes back as a ``kit.sql.Row``.
-    ``binds`` fills bound parameters of a query built once and cached.
-    """
-    search_filter = params.get("search_filter")
-    sort = params.get("sort")
+    statement: Select
+    width: int  # sort values per row (the keyset), selected last as _k0, _k1, ...
+    fingerprint: str
+    # Built from a query and listing that live as long as the process (``reuse=True``):
+    # kept so that their ids in the cache key cannot be taken by other objects.
+    query: Select
+    listing: Listing
+    compiled: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # by dialect
+    shapes: dict[tuple[str, ...], Any] = field(default_factory=dict)  # row classes by columns
+
+
+_PLANS: dict[tuple[int, int, str | None, str | None, bool], _Plan] = {}
+_PLANS_MAX = 512  # distinct filter/sort strings seen; past it the cache starts again
+
+
+def _plan(query: Select, listing: Listing, search_filter: str | None, sort: str | None,
+          after: bool) -> _Plan:
+    """The keyed query of a page: the page's size is ``:_limit`` and, after a page token,
+    the token's values are ``:_t0``, ``:_t1``, ..."""
     conditions = parse_filter(listing, search_filter, query)
     order = [(listing.sorts[name], desc) for name, desc in parse_sort(listing, sort)]
     # Keyset comparisons must be total, so nullable sort values are coalesced; NOT NULL
     # columns are left bare so that an index on them can serve the order.
     columns = [(_total(expr), desc) for expr, desc in order]
     columns.append((listing.tiebreak, False))
-    page_size = params.get("page_size") or DEFAULT_PAGE_SIZE
-    if page_size < 0:
-        raise InvalidArgument("page_size must not be negative")
-    fingerprint = _fingerprint(search_filter, sort)
-    if params.get("page_token"):
-        values = _decode_token(params["page_token"], fingerprint, len(columns))
-        conditions.append(_after(columns, values))
+    if after:
+        conditions.append(_after(columns, [bindparam(f"_t{i}") for i in range(len(columns))]))
     keys: list[Any] = [col.label(f"_k{i}") for i, (col, _) in enumerate(columns)]
     keyed = query.add_columns(*keys).where(*conditions)
     keyed = keyed.order_by(*(col.desc() if desc else col.asc() for col, desc in columns))
-    keyed = keyed.limit(page_size + 1)
-    width = len(columns)
-    if plain:
-        result = _connection(session).execute(keyed, binds or {}).mappings().all()
+    keyed = keyed.limit(bindparam("_limit"))
+    return _Plan(keyed, len(columns), _fingerprint(search_filter, sort), query, listing)
+
+
+def _reused_plan(query: Select, listing: Listing, search_filter: str | None, sort: str | None,
+                 after: bool) -> _Plan:
+    key = (id(query), id(listing), search_filter, sort, after)
+    found = _PLANS.get(key)
+    if found is None or found.query is not query or found.listing is not listing:
+        found = _plan(query, listing, search_filter, sort, after)  # a bad filter raises here
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.clear()
+        _PLANS[key] = found
+    return found
+
+
+def page(
+    session: Any, query: Select, listing: Listing, params: dict[str, Any], *, plain: bool = False,
+    binds: dict[str, Any] | None = None, reuse: bool = False,
+) -> Page:
+    """Apply ``search_filter``, ``sort``, ``page_size`` and ``page_token`` to ``query``.
+
+    With ``plain=True`` the query must select labelled columns (no ORM entities); it runs
+    on the connection, skipping the ORM, and each row comes back as a ``kit.sql.Row`` (with
+    ``reuse`` too, as a named tuple: attribute access only).
+    ``binds`` fills bound parameters of a query built once and cached.
+
+    ``reuse=True`` says that ``query`` and ``listing`` are built once for the process
+    (every value that changes per request is in ``binds``): the filtered and sorted query,
+    and with ``plain`` its SQL text, are then made once per search_filter and sort text
+    and kept, which saves most of a small page's cost.
+    """
+    search_filter = params.get("search_filter")
+    sort = params.get("sort")
+    after = bool(params.get("page_token"))
+    plan = (_reused_plan if reuse else _plan)(query, listing, search_filter, sort, after)
+    page_size = params.get("page_size") or DEFAULT_PAGE_SIZE
+    if page_size < 0:
+        raise InvalidArgument("page_size must not be negative")
+    values = {**(binds or {}), "_limit": page_size + 1}
+    if after:
+        token_values = _decode_token(params["page_token"], plan.fingerprint, plan.width)
+        values.update((f"_t{i}", value) for i, value in enumerate(token_values))
+    width = plan.width
+    rows: list[Any]
+    if plain and reuse:
+        names, fetched = _run_compiled(session, plan, values)
+        # Named tuples: built and read in C, where a Row's attributes go through Python.
+        shape = plan.shapes.get(names) or plan.shapes.setdefault(
+            names, namedtuple("ListedRow", names[:-width]))
+        rows = [shape._make(row[:-width]) for row in fetched]
+        key_values = [list(row[-width:]) for row in fetched]
+    elif plain:
+        result = _connection(session).execute(plan.statement, values).mappings().all()
         rows = [Row(item) for item in result]
         key_values = [[row.pop(f"_k{i}") for i in range(width)] for row in rows]
     else:
-        fetched = session.execute(keyed, binds or {}).all()
+        fetched = session.execute(plan.statement, values).all()
         rows = [row[:-width] for row in fetched]
         key_values = [list(row[-width:]) for row in fetched]
     token = ""
     if len(rows) > page_size:
         rows = rows[:page_size]
-        token = _encode_token(key_values[page_size - 1], fingerprint)
+        token = _encode_token(key_values[page_size - 1], plan.fingerprint)
     return Page(rows=rows, next_page_token=token)
+
+
+def _run_compiled(db: Any, plan: _Plan, values: dict[str, Any]) -> tuple[tuple[str, ...], list[tuple]]:
+    """Run a reused plan as SQL text compiled once per dialect: on SQLite straight on the
+    driver connection (kit.sql), elsewhere through SQLAlchemy's driver-level execute."""
+    dialect = db.engine.dialect if isinstance(db, UnitOfWork) else db.get_bind().dialect
+    compiled = plan.compiled.get(dialect.name)
+    if compiled is None:
+        target = sqlite_dialect(paramstyle="named") if dialect.name == "sqlite" else dialect
+        # Expanded IN lists and literal values become plain parameters with their values;
+        # the ones given per request (always the same names for one plan) stay parameters.
+        state = plan.statement.compile(dialect=target).construct_expanded_state(
+            dict.fromkeys(values))
+        fixed = {k: v for k, v in state.parameters.items() if k not in values}
+        compiled = plan.compiled[dialect.name] = (state.statement, fixed)
+    sql, fixed = compiled
+    if dialect.name == "sqlite":
+        cursor = execute_text(db, sql, {**fixed, **values})
+        return tuple(col[0] for col in cursor.description), cursor.fetchall()
+    result = _connection(db).exec_driver_sql(sql, {**fixed, **values})
+    return tuple(result.keys()), [tuple(row) for row in result.fetchall()]
 
 
 def _connection(db: Any):  # noqa: ANN202

@@ -42,6 +42,11 @@ def _execute(db: Session | UnitOfWork | Connection, sql: str, params: dict[str, 
     return connection.execute(text(sql), params).cursor
 
 
+def execute_text(db: Session | UnitOfWork, sql: str, params: dict[str, Any]):  # noqa: ANN201
+    """The DBAPI cursor of ``sql`` (``:name`` parameters) run on ``db``'s connection."""
+    return _execute(db, sql, params)
+
+
 def fetch_all(session: Session | UnitOfWork | Connection, sql: str, **params: Any) -> list[Row]:
     cursor = _execute(session, sql, params)
     names = [col[0] for col in cursor.description]
@@ -54,6 +59,12 @@ def fetch_one(session: Session | UnitOfWork | Connection, sql: str, **params: An
     if values is None:
         return None
     return Row(zip([col[0] for col in cursor.description], values, strict=True))
+
+
+def fetch_value(session: Session | UnitOfWork, sql: str, **params: Any) -> Any:
+    """The first column of the first row, or None when there is no row."""
+    values = _execute(session, sql, params).fetchone()
+    return None if values is None else values[0]
 
 
 def table_of(model: type[SQLModel]) -> Table:

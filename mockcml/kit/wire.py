@@ -65,6 +65,7 @@ def loads(raw: str | bytes, where: str = "request") -> Any:
     return check_text(value, where)
 
 
+@lru_cache(maxsize=4096)  # query parameter names, looked for on every request
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)

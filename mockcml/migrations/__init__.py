@@ -34,7 +34,7 @@ from sqlalchemy import BigInteger, Integer, MetaData, create_engine, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-from mockcml.core.db import LOCK_MIGRATE, catalog_reads
+from mockcml.core.db import LOCK_MIGRATE, OUTSIDE_MODELS, catalog_reads
 
 HERE = Path(__file__).parent
 # Where revisions live (tests add a directory of their own).
@@ -107,9 +107,15 @@ def compare_type(context: MigrationContext, _inspected: Any, _column: Any, inspe
     return None  # Alembic decides
 
 
+def include_name(name: str | None, type_: str, _parents: Any) -> bool:
+    """What the comparison looks at: not the tables kept outside the models."""
+    return not (type_ == "table" and name in OUTSIDE_MODELS)
+
+
 def differences(connection: Connection) -> list[Any]:
     """What autogenerate would change to make this database match the models."""
-    context = MigrationContext.configure(connection, opts={"compare_type": compare_type})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": compare_type, "include_name": include_name})
     with catalog_reads():
         return compare_metadata(context, metadata())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from mockcml.migrations import compare_type, metadata
+from mockcml.migrations import compare_type, include_name, metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -14,6 +14,7 @@ context.configure(
     # SQLite alters a table by copying it; Alembic's batch mode writes that copy.
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=compare_type,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

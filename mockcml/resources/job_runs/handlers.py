@@ -17,7 +17,8 @@ def _job(call: Call):  # noqa: ANN202
 
 @operation("ListJobRuns", project="view")
 def list_job_runs(call: Call) -> dict:
-    result = service.list_runs(call.session, _job(call), call.query, call.now)
+    job_id = job_exists(call.db, call.project.id, call.path["job_id"])
+    result = service.list_runs(call.db, job_id, call.query, call.now)
     return listed(result, "job_runs", run_wire, call.now)
 
 

@@ -4,9 +4,10 @@ effects of a finished run (dependent jobs, retries)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import Float, Select, bindparam, literal, select
 from sqlmodel import Session, col
 
 from mockcml.core.actors import Reader
@@ -34,8 +35,9 @@ ENV_STARTING = "MOCKCML_STARTING_DURATION"
 ENV_MESSAGE = "MOCKCML_FAILURE_MESSAGE"
 
 
-def listing(now: float) -> Listing:
-    """ListJobRuns filters and sorts on the run's job fields and on the derived status."""
+def listing(now: Any) -> Listing:
+    """ListJobRuns filters and sorts on the run's job fields and on the derived status
+    (as of ``now``: a time, or the bound parameter of the listing built once)."""
     status = JOB_RUN.status_sql(JobRun, now)
     return Listing(
         model="JobRun",
@@ -58,6 +60,11 @@ def listing(now: float) -> Listing:
         tiebreak=col(JobRun.id),
         default_sort=(("created_at", False),),
     )
+
+
+# Built once: the clock and the job are bound per request, so each filter and sort text
+# is turned into SQL once (kit.listing, reuse=True).
+RUN_LISTING = listing(bindparam("now", type_=Float))
 
 
 def script_for(job: Mapping[str, Any], env: dict[str, str], settings: Settings,
@@ -135,8 +142,28 @@ def _joined():
     )
 
 
-def list_runs(session: Session, job: Job, params: dict[str, Any], now: float) -> Page:
-    return page(session, _joined().where(JobRun.job_id == job.id), listing(now), params)
+@cache
+def _plain_runs() -> Select:
+    """A job's runs as labelled columns (the creator as ``c_*``); the job is ``:job_id``."""
+    return (
+        select(*table_of(JobRun).columns, col(Creator.username).label("c_username"),
+               col(Creator.name).label("c_name"), col(Creator.email).label("c_email"))
+        .join(Creator, col(Creator.id) == col(JobRun.creator_id))
+        .join(Job, col(Job.id) == col(JobRun.job_id))
+        .where(col(JobRun.job_id) == bindparam("job_id"))
+    )
+
+
+def split_run(row: Any) -> tuple[Any, Row]:
+    """(run, creator) from a plain row with the creator's columns as ``c_*``."""
+    return row, Row(username=row.c_username, name=row.c_name, email=row.c_email)
+
+
+def list_runs(db: Reader, job_id: str, params: dict[str, Any], now: float) -> Page:
+    """A page of (run, creator) plain rows: no ORM on the listing path."""
+    result = page(db, _plain_runs(), RUN_LISTING, params, plain=True,
+                  binds={"job_id": job_id, "now": now}, reuse=True)
+    return Page([split_run(row) for row in result.rows], result.next_page_token)
 
 
 _RUN_ROW = """
@@ -146,12 +173,12 @@ _RUN_ROW = """
 """
 
 
-def read_run(session: Reader, job_id: str, run_id: str) -> tuple[Row, Row]:
+def read_run(session: Reader, job_id: str, run_id: str) -> tuple[Any, Row]:
     """(run, creator) as plain rows: the polling path (GetJobRun) stays off the ORM."""
     row = fetch_one(session, _RUN_ROW, run_id=run_id, job_id=job_id)
     if row is None:
         raise NotFound(f"run {run_id!r} not found for job {job_id!r}")
-    return row, Row(username=row.c_username, name=row.c_name, email=row.c_email)
+    return split_run(row)
 
 
 def get_run_row(session: Session, job: Job, run_id: str) -> tuple[JobRun, User]:

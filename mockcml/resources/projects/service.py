@@ -113,7 +113,7 @@ def _listed(include_public: bool, everything: bool):
     return _plain().where(mine)
 
 
-def split_row(user: Actor, row: Row) -> tuple[Row, Row, Row, Access]:
+def split_row(user: Actor, row: Any) -> tuple[Any, Row, Row, Access]:
     """(project, owner, creator, access) from one plain row of ``_plain`` or _PROJECT_ROW."""
     owner = Row(username=row.o_username, name=row.o_name, email=row.o_email)
     creator = Row(username=row.k_username, name=row.k_name, email=row.k_email)
@@ -128,7 +128,7 @@ def list_projects(session: Reader, user: Actor, params: dict[str, Any]) -> Page:
     include_public = bool(params.get("include_public_projects")) or include_all
     query = _listed(include_public, everything)
     return page(session, query, PROJECT_LISTING, params, plain=True,
-                binds={"caller_id": user.id})
+                binds={"caller_id": user.id}, reuse=True)
 
 
 def list_project_names(session: Session, user: Actor, params: dict[str, Any]) -> Page:
