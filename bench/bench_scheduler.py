@@ -61,7 +61,7 @@ def _catch_up(days: float, dependents: int) -> dict:
         while True:
             fired += mock.db.call(mock.scheduler.catch_up)
             steps += 1
-            if not mock.scheduler.behind:
+            if not mock.scheduler.dirty:
                 break
         seconds = time.perf_counter() - begin
 

@@ -67,6 +67,8 @@ class Scheduler:
         self.sources = sources
         self.step = EVENTS_PER_STEP  # events per step; tests lower it
         self.next_due: float | None = None
+        # Events may be due that no pass has looked at yet (a poke, or a step that stopped at
+        # its limit): the next catch-up must look.
         self.dirty = True
         self._wake: asyncio.Event | None = None
         self._loop_of: asyncio.AbstractEventLoop | None = None
@@ -147,11 +149,6 @@ class Scheduler:
         except RuntimeError:  # the loop has closed: nothing left to wake
             pass
 
-    @property
-    def behind(self) -> bool:
-        """True when events may be due that the last step left for later."""
-        return self.dirty
-
     def catch_up(self) -> int:
         """Fire what is due by now, at most ``self.step`` events (one step); returns how
         many fired. When the limit is reached the rest waits for the next step.
@@ -228,7 +225,7 @@ class Scheduler:
         fired = 0
         for _ in range(max_steps):
             fired += await self.mock.db.run(self.catch_up)
-            if not self.behind:
+            if not self.dirty:
                 break
         return fired
 

@@ -13,11 +13,15 @@ from sqlalchemy import Column, Integer, MetaData, Table
 from sqlmodel import SQLModel
 
 from mockcml.core import ddl
-from mockcml.core.db import Database
+from mockcml.core.db import OUTSIDE_MODELS, Database
 from tests.helpers import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_schema  # noqa: E402
+
+
+# Tables of SQLite's own, of Alembic's, and the one kept outside the models on purpose.
+NOT_MODELS = ("alembic_version", *OUTSIDE_MODELS)
 
 
 def _schema(path: Path) -> dict:
@@ -28,7 +32,7 @@ def _schema(path: Path) -> dict:
         out = {}
         tables = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-            " AND name != 'alembic_version' ORDER BY name")]  # not the models' tables
+            " ORDER BY name") if r[0] not in NOT_MODELS]
         for table in tables:
             columns = [tuple(r[1:]) for r in con.execute(f"PRAGMA table_info('{table}')")]
             indexes = sorted(

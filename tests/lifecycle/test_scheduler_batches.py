@@ -47,7 +47,7 @@ def test_a_day_of_minutely_cron_with_dependents_fires_each_tick_once_in_order():
         steps = []
         while True:
             steps.append(mock.db.call(mock.scheduler.catch_up))
-            if not mock.scheduler.behind:
+            if not mock.scheduler.dirty:
                 break
         runs = _runs(mock)
     ticks = sorted(r.created_at for r in runs if r.trigger == "cron")
