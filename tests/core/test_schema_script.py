@@ -19,7 +19,6 @@ from tests.helpers import ROOT
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_schema  # noqa: E402
 
-
 # Tables of SQLite's own, of Alembic's, and the one kept outside the models on purpose.
 NOT_MODELS = ("alembic_version", *OUTSIDE_MODELS)
 
