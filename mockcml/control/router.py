@@ -170,11 +170,12 @@ def _clock_out(mock: Mock) -> dict:
             "frozen": mock.clock.frozen, "time_scale": mock.settings.time_scale}
 
 
-async def _save_clock(mock: Mock) -> None:
+async def _save_clock(mock: Mock, publish: bool = True) -> None:
     def save() -> None:
         with mock.db.transaction() as session:
             meta.save_clock(session, mock.clock)
-        mock.shared.publish_clock()  # database mode: every worker's clock moves with it
+        if publish:
+            mock.shared.publish_clock()  # database mode: every worker's clock moves with it
 
     await mock.db.run(save)
 
@@ -196,8 +197,10 @@ async def advance(body: AdvanceIn, mock: MockDep) -> dict:
         seconds = durations.parse(body.by)
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from None
-    mock.clock.advance(seconds)
-    await _save_clock(mock)
+    # Database mode: the shared clock moves in SQL (advances through two workers add up)
+    # and is published by that statement.
+    await _apply(mock, mock.shared.advance_clock, seconds)
+    await _save_clock(mock, publish=not mock.shared.database)
     await mock.scheduler.settle()  # bounded steps; the background loop does any rest
     return _clock_out(mock)
 

@@ -93,11 +93,11 @@ def _ready(server: LiveServer) -> dict:
         return client.get("/_mock/ready").json()
 
 
-def _advance(servers: list[LiveServer], seconds: float) -> None:
-    # Each process keeps its own clock (for now): move them all by the same amount.
-    for server in servers:
-        with server.client() as client:
-            assert client.post("/_mock/clock/advance", json={"by": seconds}).status_code == 200
+def _advance(server: LiveServer, seconds: float) -> None:
+    # The clock is shared through the database (control/shared): moved through one
+    # replica, it moves for both.
+    with server.client() as client:
+        assert client.post("/_mock/clock/advance", json={"by": seconds}).status_code == 200
 
 
 def _runs(url: str, job_id: str) -> list[tuple[str, str | None]]:
@@ -131,13 +131,13 @@ def test_killing_the_leader_hands_cron_and_dependents_to_the_survivor_within_5s(
             project = make_project(api)["id"]
             parent = make_job(api, project)
             child = make_job(api, project, parent_job_id=parent["id"])
-            # Put the next cron tick LEAD seconds of real time ahead on both clocks, then
+            # Put the next cron tick LEAD seconds of real time ahead (the one shared clock), then
             # make the job whose first tick it is.
             to_tick = _to_next_minute(api)
             if to_tick < LEAD + 0.5:
                 time.sleep(to_tick + 0.1)  # never jump over a tick
                 to_tick = _to_next_minute(api)
-            _advance(servers, to_tick - LEAD)
+            _advance(survivor, to_tick - LEAD)
             minutely = make_job(api, project, schedule="* * * * *")
             # The parent finishes 1.3 s from now (13 mock seconds at time scale 0.1).
             started = api.post(f"/api/v2/projects/{project}/jobs/{parent['id']}/runs",
@@ -187,7 +187,7 @@ def test_two_live_replicas_never_fire_an_event_twice(database):
                                     json={}, headers=auth())
                 assert response.status_code == 200, response.text
 
-        # Both replicas serve reads (each a catch-up pass) while both clocks jump.
+        # Both replicas serve reads (each a catch-up pass) while the clock jumps through each.
         stop = threading.Event()
         failures: list[str] = []
 
@@ -202,7 +202,7 @@ def test_two_live_replicas_never_fire_an_event_twice(database):
         for thread in readers:
             thread.start()
         try:
-            jumps = [threading.Thread(target=_advance, args=([s], 600)) for s in servers]
+            jumps = [threading.Thread(target=_advance, args=(s, 600)) for s in servers]
             for thread in jumps:
                 thread.start()
             for thread in jumps:

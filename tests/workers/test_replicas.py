@@ -64,6 +64,29 @@ def test_the_clock_moved_through_one_moves_both(replicas):
         assert a.get("/_mock/clock").json()["frozen"] is False
 
 
+def test_advances_through_both_at_once_add_up(replicas):
+    one, two = replicas
+    with one.client() as a:
+        a.post("/_mock/clock/freeze")
+        before = a.get("/_mock/clock").json()["epoch"]
+
+    def advance(server) -> None:  # noqa: ANN001
+        with server.client() as client:
+            for _ in range(10):
+                assert client.post("/_mock/clock/advance", json={"by": 60}).status_code == 200
+
+    threads = [threading.Thread(target=advance, args=(s,)) for s in (one, two)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with one.client() as a, two.client() as b:
+        # 20 advances of a minute, none lost to the other worker's advance at that moment.
+        assert a.get("/_mock/clock").json()["epoch"] == before + 20 * 60
+        assert b.get("/_mock/clock").json()["epoch"] == before + 20 * 60
+        a.post("/_mock/clock/unfreeze")
+
+
 def test_a_snapshot_saved_on_one_is_restored_on_the_other(replicas):
     one, two = replicas
     with one.client() as a, two.client() as b:

@@ -53,6 +53,9 @@ class SharedJournal(Journal):
         self._buffer: list[dict[str, Any]] = []
         self._writer: asyncio.Task | None = None
         self._unpruned = 0
+        # Held while a batch is on its way: a reader's flush waits for the batch a writer
+        # has already taken from the buffer, so a worker always reads its own entries.
+        self._writing = asyncio.Lock()
 
     @property
     def capturing(self) -> bool:
@@ -67,9 +70,10 @@ class SharedJournal(Journal):
         return Entry(id=0, **fields)  # its id is the database's, known once written
 
     async def flush(self) -> None:
-        while self._buffer:
-            batch, self._buffer = self._buffer, []
-            await self.shared.mock.db.run(self._write, batch)
+        async with self._writing:
+            while self._buffer:
+                batch, self._buffer = self._buffer, []
+                await self.shared.mock.db.run(self._write, batch)
 
     def _write(self, batch: list[dict[str, Any]]) -> None:
         self.shared.execute(_INSERT, batch)

@@ -62,6 +62,9 @@ class LocalState:
     async def synced(self) -> None:
         pass
 
+    def advance_clock(self, seconds: float) -> None:
+        self.mock.clock.advance(seconds)
+
     def publish_clock(self) -> None:
         pass
 
@@ -164,6 +167,21 @@ class DatabaseState(LocalState):
         self._bump("faults_gen")
 
     # --- publishing (called on a database thread) --------------------------------------
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the shared clock by ``seconds`` in one statement: advances made through
+        two workers at the same moment add up (a read, then a write of the sum, would lose
+        one). This worker's clock then takes the result (its listeners poke the scheduler)."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        rows = self.execute(
+            "UPDATE mock_state SET clock_gen = clock_gen + 1, clock_offset = CASE WHEN "
+            "clock_frozen_at IS NULL THEN clock_offset + %(by)s ELSE clock_offset END, "
+            "clock_frozen_at = clock_frozen_at + %(by)s WHERE id = 1 "
+            "RETURNING clock_gen, clock_offset, clock_frozen_at", {"by": seconds})
+        generation, offset, frozen_at = rows[0]
+        self.seen["clock_gen"] = generation
+        self.mock.clock.restore(offset, frozen_at)
 
     def publish_clock(self) -> None:
         clock, settings = self.mock.clock, self.mock.settings
