@@ -13,8 +13,7 @@ BUILD_STATUSES = {
 
 BUILD = k.Record("ModelBuild", "A build of the model: the fields of CreateModelBuildRequest, "
                  "plus its status at load time and its deployments.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Build id.",
-            default="derived from the model id and the build's position"),
+    k.record_id("Build id.", "the model id and the build's position"),
     k.Field("status", k.statuses(BUILD_STATUSES),
             "Status at load time: built, failed, timedout (history), or pending, queued, pushing "
             "(in progress); 'build failed' is accepted for failed.", default="built"),

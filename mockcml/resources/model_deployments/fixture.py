@@ -8,8 +8,7 @@ DEPLOYMENT_STATUSES = ("deployed", "stopped", "failed", "pending", "deploying", 
 
 DEPLOYMENT = k.Record("ModelDeployment", "A deployment of the build: the fields of "
                       "CreateModelDeploymentRequest, plus its status at load time.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Deployment id.",
-            default="derived from the build id and the deployment's position"),
+    k.record_id("Deployment id.", "the build id and the deployment's position"),
     k.Field("status", k.Choice(DEPLOYMENT_STATUSES),
             "Status at load time: deployed, stopped, failed (history), or pending, deploying, "
             "stopping (in progress).", default="deployed"),
