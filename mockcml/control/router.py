@@ -68,6 +68,15 @@ async def _apply(mock: Mock, func: Callable[..., T], *args: Any, **kwargs: Any) 
     return func(*args, **kwargs)
 
 
+async def _in_transaction(mock: Mock, work: Callable[..., T]) -> T:
+    """``work(session)`` in one transaction, on a database thread."""
+    def run() -> T:
+        with mock.db.transaction() as session:
+            return work(session)
+
+    return await mock.db.run(run)
+
+
 MockDep = Annotated[Mock, Depends(_mock)]
 router = APIRouter(prefix="/_mock", tags=["control"], dependencies=[Depends(in_step)])
 guarded = APIRouter(prefix="/_mock", tags=["control"],
@@ -274,32 +283,23 @@ async def queue_outcome(body: OutcomeIn, mock: MockDep) -> dict:
     """Queue the outcome and durations of the next runs of one target (oldest first)."""
     script = body.model_dump(exclude={"kind", "id", "times"}, exclude_none=True)
 
-    def queue() -> dict:
-        with mock.db.transaction() as session:
-            if not _target_exists(session, body.kind, body.id):
-                raise NotFound(f"{body.kind} {body.id!r} not found")
-            scripts.queue(session, body.kind, body.id, script, body.times)
-            return {"queued": scripts.pending(session)}
+    def queue(session) -> dict:  # noqa: ANN001
+        if not _target_exists(session, body.kind, body.id):
+            raise NotFound(f"{body.kind} {body.id!r} not found")
+        scripts.queue(session, body.kind, body.id, script, body.times)
+        return {"queued": scripts.pending(session)}
 
-    return await mock.db.run(queue)
+    return await _in_transaction(mock, queue)
 
 
 @router.get("/outcomes")
 async def list_outcomes(mock: MockDep) -> dict:
-    def pending() -> dict:
-        with mock.db.transaction() as session:
-            return {"queued": scripts.pending(session)}
-
-    return await mock.db.run(pending)
+    return {"queued": await _in_transaction(mock, scripts.pending)}
 
 
 @guarded.delete("/outcomes")
 async def clear_outcomes(mock: MockDep) -> dict:
-    def clear() -> None:
-        with mock.db.transaction() as session:
-            scripts.clear(session)
-
-    await mock.db.run(clear)
+    await _in_transaction(mock, scripts.clear)
     return {}
 
 

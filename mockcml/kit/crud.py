@@ -79,3 +79,17 @@ def project_listings(field: str, wire: Wire, listing: tuple[str, Callable[..., A
         lambda call: listed(in_project(call.session, call.project.id, call.query), field, wire))
     operation(all_id)(lambda call: listed(
         in_all(call.session, viewable_projects(call.user), call.query), field, wire))
+
+
+def patched_in_project(call: Call, param: str, fetch: Callable[[Any, str, str], Any],
+                       change: Callable[[Any, Any, dict[str, Any], float], None],
+                       joined_row: Callable[[Any, str, str], tuple[Any, ...]]) -> tuple[Any, ...]:
+    """PATCH of one row of the call's project: ``fetch(session, project id, path id)`` finds
+    it (NOT_FOUND otherwise), ``change(session, row, body, now)`` applies the body, and the
+    answer is ``joined_row(session, project id, row id)``, read back after a flush so that it
+    carries the users it joins and the values the database filled in."""
+    project_id = call.project.id
+    row = fetch(call.session, project_id, call.path[param])
+    change(call.session, row, call.body or {}, call.now)
+    call.session.flush()
+    return joined_row(call.session, project_id, row.id)

@@ -76,6 +76,17 @@ def one_of(expr: Column, mapping: dict[str, Any]) -> Matcher:
     return match
 
 
+# Typed Any: a table's column (``Project.name``) reads as its value type to a type checker.
+def substrings(*columns: Any) -> dict[str, Matcher]:
+    """``substring`` filters on table columns, each under its column's name."""
+    return {column.key: substring(column) for column in columns}
+
+
+def by_name(*columns: Any) -> dict[str, Column]:
+    """Sort keys on table columns, each under its column's name."""
+    return {column.key: column for column in columns}
+
+
 @dataclass(frozen=True)
 class Listing:
     """How one list operation filters and sorts."""

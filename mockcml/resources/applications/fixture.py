@@ -15,8 +15,7 @@ APP_STATUSES = {
 
 APPLICATION = k.Record("Application", "An application of the project: the fields of "
                        "CreateApplicationRequest, plus its status at load time.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Application id.",
-            default="derived from the project id and the name"),
+    k.record_id("Application id.", "the project id and the name"),
     k.Field("name", k.Text(nonempty=True), "Application name, unique in the project.",
             required=True),
     k.Field("subdomain", k.Text(nonempty=True, no_spaces=True),

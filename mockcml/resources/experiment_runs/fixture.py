@@ -18,8 +18,7 @@ METRIC_VALUE = k.Record("MetricValue", "One logged value of a metric.", (
 ))
 
 EXPERIMENT_RUN = k.Record("ExperimentRun", "A run of the experiment, with its data.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Run id.",
-            default="derived from the experiment id and the name"),
+    k.record_id("Run id.", "the experiment id and the name"),
     k.Field("name", k.Text(nonempty=True), "Run name (run_name; tag mlflow.runName), unique in the "
             "experiment.", required=True),
     k.Field("status", k.statuses(EXPERIMENT_RUN_STATUSES),

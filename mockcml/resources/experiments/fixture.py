@@ -9,8 +9,7 @@ LIFECYCLE_STAGES = ("active", "deleted")
 
 EXPERIMENT = k.Record("Experiment", "An experiment of the project: the fields of "
                       "CreateExperimentRequest, plus its runs.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Experiment id.",
-            default="derived from the project id and the name"),
+    k.record_id("Experiment id.", "the project id and the name"),
     k.Field("name", k.Text(nonempty=True), "Experiment name, unique in the project.", required=True),
     k.Field("user", k.Ref("user"), "Username of the creator.", default="the project owner"),
     k.Field("created_at", k.Time(), "Creation time.", default="just after the project's"),

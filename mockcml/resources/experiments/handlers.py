@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
-from mockcml.kit.crud import project_listings
+from mockcml.kit.crud import patched_in_project, project_listings
 from mockcml.resources.experiments import service
 from mockcml.resources.experiments.schemas import experiment_wire
 
@@ -30,11 +30,9 @@ def create_experiment(call: Call) -> dict:
 def update_experiment(call: Call) -> dict:
     # PATCH /projects/{experiment.project_id}/experiments/{experiment.id}: both path values
     # are already written into the body's project_id and id.
-    project = call.project
-    experiment = service.get_experiment(call.session, project.id, call.path["experiment_id"])
-    service.update_experiment(call.session, experiment, call.body or {}, call.now)
-    call.session.flush()
-    return experiment_wire(*service.get_experiment_row(call.session, project.id, experiment.id))
+    return experiment_wire(*patched_in_project(call, "experiment_id", service.get_experiment,
+                                               service.update_experiment,
+                                               service.get_experiment_row))
 
 
 @operation("DeleteExperiment", project="write")

@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
-from mockcml.kit.listing import Listing, Page, one_in_project, page, substring
+from mockcml.kit.listing import Listing, Page, by_name, one_in_project, page, substrings
 from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.resources.experiments.tables import Experiment, encode_tags, experiment_row
 from mockcml.resources.experiments.validation import (
@@ -41,15 +41,11 @@ _USER_FILTERS = {
 EXPERIMENT_LISTING = Listing(
     model="Experiment",
     filters={
-        "name": substring(col(Experiment.name)),
-        "artifact_location": substring(col(Experiment.artifact_location)),
-        "lifecycle_stage": substring(col(Experiment.lifecycle_stage)),
+        **substrings(Experiment.name, Experiment.artifact_location, Experiment.lifecycle_stage),
         **_USER_FILTERS,
     },
     sorts={
-        "name": col(Experiment.name),
-        "created_at": col(Experiment.created_at),
-        "updated_at": col(Experiment.updated_at),
+        **by_name(Experiment.name, Experiment.created_at, Experiment.updated_at),
         **user_keys("creator", Creator),
         **user_keys("user", Creator),
     },

@@ -14,8 +14,7 @@ RUN_STATUSES = {
 OUTCOMES = ("succeeded", "failed", "timedout")
 
 RUN = k.Record("JobRun", "A run that exists when the scenario loads: history, or one in progress.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Run id.",
-            default="derived from the job id and the run's position"),
+    k.record_id("Run id.", "the job id and the run's position"),
     k.Field("status", k.Choice(tuple(RUN_STATUSES), tuple((v, k) for k, v in RUN_STATUSES.items())),
             "Status at load time (lower-case or EngineStatus). Finished: succeeded, failed, timedout, "
             "stopped, skipped, unknown. In progress: scheduling, starting, running, stopping.",

@@ -26,8 +26,7 @@ SIMULATE = k.Record("Simulate", "How this job's new runs behave (in mock seconds
 ))
 
 JOB = k.Record("Job", "A job of the project: the fields of CreateJobRequest, plus simulate and runs.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Job id.",
-            default="derived from the project id and the job name"),
+    k.record_id("Job id.", "the project id and the job name"),
     k.Field("name", k.Text(nonempty=True), "Job name, unique in the project.", required=True),
     k.Field("script", k.Text(nonempty=True), "Script to run, relative to the project.", required=True),
     k.Field("creator", k.Ref("user"), "Username of the creator (also the job's owner).",

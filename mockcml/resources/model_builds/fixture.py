@@ -13,11 +13,9 @@ BUILD_STATUSES = {
 
 BUILD = k.Record("ModelBuild", "A build of the model: the fields of CreateModelBuildRequest, "
                  "plus its status at load time and its deployments.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Build id.",
-            default="derived from the model id and the build's position"),
-    k.Field("status", k.statuses(BUILD_STATUSES),
-            "Status at load time: built, failed, timedout (history), or pending, queued, pushing "
-            "(in progress); 'build failed' is accepted for failed.", default="built"),
+    k.record_id("Build id.", "the model id and the build's position"),
+    k.status_at_load(k.statuses(BUILD_STATUSES), "built, failed, timedout", "pending, queued, pushing",
+                     "built", note="; 'build failed' is accepted for failed"),
     k.Field("created_at", k.Time(), "Creation time.", default="one second after the model, in order"),
     k.Field("creator", k.Ref("user"), "Username of the creator.", default="the model's creator"),
     k.Field("comment", k.Text(), "Free text; MOCKCML_OUTCOME=..., MOCKCML_DURATION=... words script "

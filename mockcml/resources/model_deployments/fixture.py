@@ -8,11 +8,9 @@ DEPLOYMENT_STATUSES = ("deployed", "stopped", "failed", "pending", "deploying", 
 
 DEPLOYMENT = k.Record("ModelDeployment", "A deployment of the build: the fields of "
                       "CreateModelDeploymentRequest, plus its status at load time.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Deployment id.",
-            default="derived from the build id and the deployment's position"),
-    k.Field("status", k.Choice(DEPLOYMENT_STATUSES),
-            "Status at load time: deployed, stopped, failed (history), or pending, deploying, "
-            "stopping (in progress).", default="deployed"),
+    k.record_id("Deployment id.", "the build id and the deployment's position"),
+    k.status_at_load(k.Choice(DEPLOYMENT_STATUSES), "deployed, stopped, failed",
+                     "pending, deploying, stopping", "deployed"),
     k.Field("created_at", k.Time(), "Creation time; not before the build was built.",
             default="one second after the build was built, in order"),
     k.Field("deployer", k.Ref("user"), "Username of who deployed it.",

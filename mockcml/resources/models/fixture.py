@@ -18,8 +18,7 @@ REPLICATION_POLICY = k.Record("ReplicationPolicy", "How the model's deployments 
 
 MODEL = k.Record("Model", "A model of the project: the fields of CreateModelRequest, plus its "
                  "builds.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Model id.",
-            default="derived from the project id and the name"),
+    k.record_id("Model id.", "the project id and the name"),
     k.Field("name", k.Text(nonempty=True), "Model name, unique in the project.", required=True),
     k.Field("description", k.Text(), "Free text."),
     k.Field("creator", k.Ref("user"), "Username of the creator.", default="the project owner"),

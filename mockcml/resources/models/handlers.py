@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
-from mockcml.kit.crud import project_listings
+from mockcml.kit.crud import patched_in_project, project_listings
 from mockcml.resources.models import service
 from mockcml.resources.models.schemas import model_wire
 
@@ -27,11 +27,8 @@ def create_model(call: Call) -> dict:
 
 @operation("UpdateModel", project="write")
 def update_model(call: Call) -> dict:
-    project = call.project
-    model = service.get_model(call.session, project.id, call.path["model_id"])
-    service.update_model(call.session, model, call.body or {}, call.now)
-    call.session.flush()
-    return model_wire(*service.get_model_row(call.session, project.id, model.id))
+    return model_wire(*patched_in_project(call, "model_id", service.get_model,
+                                          service.update_model, service.get_model_row))
 
 
 @operation("DeleteModel", project="write")

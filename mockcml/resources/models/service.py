@@ -11,7 +11,15 @@ from sqlmodel import Session, col
 from mockcml.core.actors import Actor, ProjectRef
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit.ids import new_id
-from mockcml.kit.listing import Listing, Page, boolean, one_in_project, page, substring
+from mockcml.kit.listing import (
+    Listing,
+    Page,
+    boolean,
+    by_name,
+    one_in_project,
+    page,
+    substrings,
+)
 from mockcml.kit.sql import taken
 from mockcml.kit.users import Creator, user_filters, user_keys
 from mockcml.resources.models.ids import access_key, crn
@@ -25,13 +33,12 @@ MODEL_LISTING = Listing(
     filters={
         "auth_enabled": boolean(col(Model.auth_enabled)),
         **user_filters("creator", Creator),
-        "description": substring(col(Model.description)),
-        "name": substring(col(Model.name)),
+        **substrings(Model.description, Model.name),
     },
     sorts={
-        "auth_enabled": col(Model.auth_enabled), "created_at": col(Model.created_at),
-        **user_keys("creator", Creator), "description": col(Model.description),
-        "name": col(Model.name), "updated_at": col(Model.updated_at),
+        **by_name(Model.auth_enabled, Model.created_at, Model.description, Model.name,
+                  Model.updated_at),
+        **user_keys("creator", Creator),
     },
     tiebreak=col(Model.id),
     default_sort=(("created_at", False),),

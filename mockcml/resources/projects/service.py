@@ -12,7 +12,7 @@ from mockcml.core.actors import Actor, ProjectRef, Reader
 from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
-from mockcml.kit.listing import Listing, Page, page, substring
+from mockcml.kit.listing import Listing, Page, by_name, page, substrings
 from mockcml.kit.sql import Row, fetch_one, table_of, taken
 from mockcml.kit.users import Creator, Owner, user_filters, user_keys
 from mockcml.resources.projects.access import (
@@ -34,16 +34,12 @@ _MINE = table_of(Collaborator).alias("mine")
 PROJECT_LISTING = Listing(
     model="Project",
     filters={
-        "name": substring(col(Project.name)),
-        "description": substring(col(Project.description)),
+        **substrings(Project.name, Project.description),
         **user_filters("creator", Creator),
         **user_filters("owner", Owner),
     },
     sorts={
-        "name": col(Project.name),
-        "description": col(Project.description),
-        "created_at": col(Project.created_at),
-        "updated_at": col(Project.updated_at),
+        **by_name(Project.name, Project.description, Project.created_at, Project.updated_at),
         **user_keys("creator", Creator),
         **user_keys("owner", Owner),
     },
@@ -132,7 +128,7 @@ def list_projects(session: Reader, user: Actor, params: dict[str, Any]) -> Page:
 
 
 def list_project_names(session: Session, user: Actor, params: dict[str, Any]) -> Page:
-    listing = Listing(filters={"name": substring(col(Project.name))}, sorts={"name": col(Project.name)},
+    listing = Listing(filters=substrings(Project.name), sorts=by_name(Project.name),
                       tiebreak=col(Project.id), default_sort=(("name", False),))
     query = (
         select(col(Project.name))
@@ -253,9 +249,8 @@ def delete_project(session: Session, project: Project) -> None:
 
 COLLABORATOR_LISTING = Listing(
     model="Collaborator",
-    filters={"username": substring(col(User.username)), "permission": substring(col(Collaborator.permission)),
-             **user_filters("user", User)},
-    sorts={"username": col(User.username), "permission": col(Collaborator.permission)},
+    filters={**substrings(User.username, Collaborator.permission), **user_filters("user", User)},
+    sorts=by_name(User.username, Collaborator.permission),
     tiebreak=col(User.username),
     default_sort=(),
 )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from mockcml.core.registry import operation
 from mockcml.core.routing import Call
 from mockcml.kit.siteadmin import int64_text, require_site_admin
@@ -85,14 +88,16 @@ def _per_label(call: Call, subject: Subject, field: str) -> dict:
     return {field: items, "next_page_token": "", "total_count": int64_text(len(items))}
 
 
-@operation("ListUsersAcceleratorQuota")
-def list_users_accelerator_quota(call: Call) -> dict:
-    return _per_label(call, USERS, "user_accelerator_quota")
+def _per_subject(answer: Callable[..., dict], users: tuple[str, str],
+                 teams: tuple[str, str]) -> None:
+    """Register ``answer`` once for users and once for teams, each as (operation id, the
+    field that holds the entries in request and answer)."""
+    for subject, (op_id, field) in ((USERS, users), (TEAMS, teams)):
+        operation(op_id)(partial(answer, subject=subject, field=field))
 
 
-@operation("ListTeamsAcceleratorQuota")
-def list_teams_accelerator_quota(call: Call) -> dict:
-    return _per_label(call, TEAMS, "team_accelerator_quota")
+_per_subject(_per_label, ("ListUsersAcceleratorQuota", "user_accelerator_quota"),
+             ("ListTeamsAcceleratorQuota", "team_accelerator_quota"))
 
 
 def _based(call: Call, subject: Subject, field: str) -> dict:
@@ -108,25 +113,15 @@ def _based(call: Call, subject: Subject, field: str) -> dict:
     return {field: items, "next_page_token": result.next_page_token}
 
 
-@operation("ListAcceleratorBasedUserQuota")
-def list_accelerator_based_user_quota(call: Call) -> dict:
-    return _based(call, USERS, "accelerator_based_user_quota")
+_per_subject(_based, ("ListAcceleratorBasedUserQuota", "accelerator_based_user_quota"),
+             ("ListAcceleratorBasedTeamQuota", "accelerator_based_team_quota"))
 
 
-@operation("ListAcceleratorBasedTeamQuota")
-def list_accelerator_based_team_quota(call: Call) -> dict:
-    return _based(call, TEAMS, "accelerator_based_team_quota")
-
-
-@operation("UpdateAcceleratorBasedUserQuota")
-def update_accelerator_based_user_quota(call: Call) -> dict:
+def _update(call: Call, subject: Subject, field: str) -> dict:
     require_site_admin(call.user, WHAT)
-    entries = (call.body or {}).get("accelerator_based_user_quota")
-    return {"rows_affected": service.update_accelerator_quotas(call.session, USERS, entries)}
+    entries = (call.body or {}).get(field)
+    return {"rows_affected": service.update_accelerator_quotas(call.session, subject, entries)}
 
 
-@operation("UpdateAcceleratorBasedTeamQuota")
-def update_accelerator_based_team_quota(call: Call) -> dict:
-    require_site_admin(call.user, WHAT)
-    entries = (call.body or {}).get("accelerator_based_team_quota")
-    return {"rows_affected": service.update_accelerator_quotas(call.session, TEAMS, entries)}
+_per_subject(_update, ("UpdateAcceleratorBasedUserQuota", "accelerator_based_user_quota"),
+             ("UpdateAcceleratorBasedTeamQuota", "accelerator_based_team_quota"))

@@ -10,8 +10,7 @@ VERSION_STATUSES = ("registered", "registering")
 
 MODEL_VERSION = k.Record("RegisteredModelVersion", "A version of the registered model, "
                          "registered from an experiment run of the scenario.", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Version id (model_version_id).",
-            default="derived from the model id and the version number"),
+    k.record_id("Version id (model_version_id).", "the model id and the version number"),
     k.Field("project", k.Ref("project"), "Project of the run: its name, or owner/name when several "
             "projects share the name.", required=True),
     k.Field("experiment", k.Ref("experiment"), "Name of an experiment of that project.",
@@ -31,11 +30,9 @@ MODEL_VERSION = k.Record("RegisteredModelVersion", "A version of the registered 
 
 REGISTERED_MODEL = k.Record("RegisteredModel", "A model of the model registry, with its versions "
                             "(numbered 1, 2, ... in order).", (
-    k.Field("id", k.Text(nonempty=True, no_spaces=True), "Registered model id (model_id).",
-            default="derived from the name"),
+    k.record_id("Registered model id (model_id).", "the name"),
     k.Field("name", k.Text(nonempty=True), "Unique name (model_name).", required=True),
-    k.Field("owner", k.Ref("user"), "Username of the owner.", required=True),
-    k.Field("creator", k.Ref("user"), "Username of the creator.", default="the owner"),
+    *k.owner_and_creator(),
     k.Field("description", k.Text(), "Free text."),
     k.Field("visibility", k.Choice(REGISTRY_VISIBILITIES, (("private", "PRIVATE"), ("public", "PUBLIC"))),
             "Who sees it: PRIVATE (owner and admins) or PUBLIC.", default="PRIVATE"),
