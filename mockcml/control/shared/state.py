@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -121,6 +122,9 @@ class DatabaseState(LocalState):
         if self._engine is None:
             self._engine = create_engine(self.mock.db.url, isolation_level="AUTOCOMMIT",
                                          pool_size=DB_WORKERS, max_overflow=16)
+            # A worker whose app never reached close() (a start that failed) still closes
+            # its connections when it is collected, instead of leaving them to the GC.
+            weakref.finalize(self, _release, self._held, self._engine)
         return self._engine
 
     def _connection(self) -> Any:
@@ -297,16 +301,21 @@ class DatabaseState(LocalState):
 
     def close(self) -> None:
         with self._held_lock:
-            held, self._held = self._held, []
-        for conn in held:
-            try:
-                conn.close()
-            except Exception:  # noqa: BLE001 - closing a connection the server dropped
-                pass
+            engine, self._engine = self._engine, None
+            _release(self._held, engine)
         self._local = threading.local()
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+
+
+def _release(held: list[Any], engine: Engine | None) -> None:
+    """Close every kept connection (emptying ``held``) and the engine's pool."""
+    kept, held[:] = list(held), []
+    for conn in kept:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - closing a connection the server dropped
+            pass
+    if engine is not None:
+        engine.dispose()
 
 
 def choose(mock: Mock) -> Callable[[Mock], LocalState]:
