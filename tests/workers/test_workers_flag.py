@@ -47,7 +47,7 @@ def test_two_workers_act_as_one_server(database, tmp_path):
     scenario = tmp_path / "scenario.yaml"
     scenario.write_text(SCENARIO)
     with running(serve(database, "--workers", "2", "--fixtures", str(scenario))) as server:
-        assert "workers:    2" in server._read().decode()
+        assert "workers:    2" in server.log.decode()
 
         def call(_: int) -> int:
             # A new connection each time, so that both workers take calls.
@@ -63,7 +63,7 @@ def test_two_workers_act_as_one_server(database, tmp_path):
             # Seeded once, however many workers started on the database.
             projects = client.get("/api/v2/projects", headers=auth("alice-key")).json()
             assert [p["name"] for p in projects["projects"]] == ["etl"]
-            assert "fixtures were not applied" not in server._read().decode()
+            assert "fixtures were not applied" not in server.log.decode()
             moved = client.post("/_mock/clock/advance", json={"by": "1d"}).json()["offset_seconds"]
             offsets = {httpx.get(f"{server.url}/_mock/clock").json()["offset_seconds"]
                        for _ in range(10)}
