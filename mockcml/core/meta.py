@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Field, Session, SQLModel
 
 from mockcml.core.clock import Clock
@@ -24,7 +25,11 @@ def read(session: Session, key: str, default: Any = None) -> Any:
 
 
 def write(session: Session, key: str, value: Any) -> None:
-    session.merge(MockMeta(key=key, value=json.dumps(value)))
+    # One statement, not a read then an insert: processes sharing a PostgreSQL database
+    # may write the same key at the same moment (the clock, advanced through two workers).
+    session.execute(text("INSERT INTO mock_meta (key, value) VALUES (:key, :value) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                    {"key": key, "value": json.dumps(value)})
 
 
 def save_clock(session: Session, clock: Clock) -> None:
