@@ -8,16 +8,13 @@ PostgreSQL programs installed these tests skip. Every test gets a fresh database
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from mockcml.core.db import normalize_url
 from tests.helpers import LiveServer
+from tests.pgapps import scratch_database
 
 
 @pytest.fixture(scope="session")
@@ -36,25 +33,9 @@ def pg_server() -> Iterator[str]:
         yield pg.url
 
 
-@contextmanager
-def fresh_database(pg_server: str) -> Iterator[str]:
-    """A fresh, empty database on the cluster (dropped afterwards); the URL ``--db`` takes."""
-    server = make_url(normalize_url(pg_server))
-    name = f"w_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture
 def database(pg_server: str) -> Iterator[str]:
-    with fresh_database(pg_server) as url:
+    with scratch_database(pg_server, "w") as url:
         yield url
 
 
@@ -76,7 +57,7 @@ def running(server: LiveServer, timeout: float = 120) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def replica_pair(pg_server: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    with fresh_database(pg_server) as url, running(serve(url)) as one, \
+    with scratch_database(pg_server, "w") as url, running(serve(url)) as one, \
             running(serve(url)) as two:
         yield one, two
 
