@@ -24,6 +24,7 @@ background loop; requests everywhere still catch up, one pass at a time across p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import Iterable
@@ -73,6 +74,7 @@ class Scheduler:
         self._wake: asyncio.Event | None = None
         self._loop_of: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task | None = None
+        self._pass: asyncio.Future | None = None  # the loop's pass in flight, if any
         self._passing = threading.Lock()
         self._busy = False  # a pass holds _passing (several database threads only)
         # Each source's next due time, known since the last complete pass and kept up to
@@ -236,7 +238,10 @@ class Scheduler:
             leading = self.leader.leading
             if leading:
                 # On a database thread, like every request: the loop stays free meanwhile.
-                await self.mock.db.run(self.catch_up)
+                # Shielded: a cancelled loop (stop) cannot stop the thread, so stop() waits
+                # for the pass instead of letting it fire events behind its caller's back.
+                self._pass = asyncio.ensure_future(self.mock.db.run(self.catch_up))
+                await asyncio.shield(self._pass)
             delay = None
             if leading and self.next_due is not None and not self.mock.clock.frozen:
                 delay = max(0.0, self.next_due - self.mock.clock.now())
@@ -264,4 +269,8 @@ class Scheduler:
             except asyncio.CancelledError:
                 pass
             self._task = None
+        if self._pass is not None:
+            with contextlib.suppress(Exception):
+                await self._pass
+            self._pass = None
         self._wake = self._loop_of = None
