@@ -117,16 +117,18 @@ def _lookup(session: Session | UnitOfWork, header: str | None, token: int | None
 
 def authenticate(session: Session | UnitOfWork, header: str | None, now: float,
                  operation_id: str | None = None,
-                 cache: KeyCache | None = None) -> tuple[Caller, CallerKey]:
+                 cache: KeyCache | None = None,
+                 token: int | None = None) -> tuple[Caller, CallerKey]:
     """The caller and key of ``header``; with ``operation_id``, also whether the key's
     audiences allow that operation (403, code 7, when they do not). With ``cache``, a key
-    seen before is not looked up again while users and keys are unchanged."""
+    seen before is not looked up again while users and keys are unchanged. ``token``:
+    auth_state's token as read since the request arrived, if the caller has it."""
     known = None
-    token = None
     if cache is not None and header is not None:
         # Read before the lookup: a write between the two leaves the entry under the old
         # token, which no later request will find current.
-        token = fetch_value(session, "SELECT token FROM auth_state WHERE id = 1")
+        if token is None:
+            token = fetch_value(session, "SELECT token FROM auth_state WHERE id = 1")
         known = cache.known.get(header)
         if known is not None and (token is None or known.token != token):
             known = None

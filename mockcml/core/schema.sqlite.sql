@@ -1,4 +1,4 @@
--- fingerprint: fbd5731752e0af1fcae9dde2a66852a2
+-- fingerprint: 1b1243c686ddca6a22dbd80023b0dc72
 CREATE TABLE IF NOT EXISTS accelerator_node_labels (
 	id INTEGER NOT NULL, 
 	label_key VARCHAR NOT NULL, 
@@ -135,7 +135,6 @@ CREATE TABLE IF NOT EXISTS mock_state (
 	journal_bodies BOOLEAN NOT NULL, 
 	journal_size INTEGER NOT NULL, 
 	faults_gen INTEGER NOT NULL, 
-	events_gen INTEGER NOT NULL, 
 	PRIMARY KEY (id)
 );
 CREATE TABLE IF NOT EXISTS mock_unknown_fields (

@@ -90,13 +90,16 @@ class Election:
 
     # -- the shared counter (database threads) ----------------------------------------
 
-    def changed(self) -> tuple[bool, int]:
+    def changed(self, now: int | None = None) -> tuple[bool, int]:
         """Whether another process (or this one) announced a change since the last pass,
-        and the counter now; pass the counter to :meth:`passed` once a pass has run."""
-        with self.db.engine.connect() as conn:
-            now = conn.exec_driver_sql(
-                f"SELECT last_value + (CASE WHEN is_called THEN 1 ELSE 0 END) FROM {GENERATION.name}"
-            ).scalar_one()
+        and the counter now; pass the counter to :meth:`passed` once a pass has run.
+        ``now``: the counter as read since the caller's request arrived (the shared
+        state's sync reads it with its row), which saves reading it again."""
+        if now is None:
+            with self.db.engine.connect() as conn:
+                now = conn.exec_driver_sql(
+                    f"SELECT last_value + (CASE WHEN is_called THEN 1 ELSE 0 END) "
+                    f"FROM {GENERATION.name}").scalar_one()
         return now != self._seen, now
 
     def passed(self, generation: int) -> None:

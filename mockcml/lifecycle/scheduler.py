@@ -151,18 +151,21 @@ class Scheduler:
         except RuntimeError:  # the loop has closed: nothing left to wake
             pass
 
-    def catch_up(self) -> int:
+    def catch_up(self, generation: int | None = None) -> int:
         """Fire what is due by now, at most ``self.step`` events (one step); returns how
         many fired. When the limit is reached the rest waits for the next step.
+        ``generation``: the shared counter as read since the caller's request arrived
+        (PostgreSQL; see :meth:`Election.changed`).
 
         One pass at a time: with several database threads (PostgreSQL) two requests could
         otherwise fire the same due event at once; the second waits, then finds it done.
         """
         now = self.mock.clock.now()
         election = self.election
+        seen = 0
         if election is not None:
             # PostgreSQL: another process may have added events this cache has not seen.
-            changed, generation = election.changed()
+            changed, seen = election.changed(generation)
             if changed:
                 with self._guard:
                     self._known = None
@@ -181,7 +184,7 @@ class Scheduler:
                     return self._catch_up(self.mock.clock.now())
                 with election.serialized():  # and one pass at a time across processes
                     fired = self._catch_up(self.mock.clock.now())
-                election.passed(generation)
+                election.passed(seen)
                 return fired
             finally:
                 self._busy = False

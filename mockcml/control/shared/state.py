@@ -6,9 +6,10 @@ one ``mock_state`` row at the start of every request, on a database thread, befo
 fault check, the scheduler's catch-up and the handler; and before every /_mock control. A
 group whose generation moved since this process last looked is applied: the clock (its
 listeners fire here, so this worker's scheduler looks again), the response style and
-journal settings, the fault list (reloaded), and "a write elsewhere may have added
-scheduler events" (a poke). So a change made through one worker is in force for the very
-next request any worker serves: strict read-after-write, for one primary-key read.
+journal settings, the fault list (reloaded). The same statement reads the scheduler's
+generation counter and the key cache's token, which the request then uses instead of
+reading its own. So a change made through one worker is in force for the very next
+request any worker serves: strict read-after-write, for one primary-key read.
 
 Small statements outside a request's unit of work (this row, fault counts, journal and
 unknown-field inserts) go through a second, autocommit engine (:meth:`DatabaseState.execute`):
@@ -42,14 +43,24 @@ log = logging.getLogger("mockcml.shared")
 # no request comes in.
 POLL_SECONDS = 1.0
 
-_COLUMNS = ("clock_gen, clock_offset, clock_frozen_at, time_scale, controls_gen, "
-            "response_style, journal_bodies, journal_size, faults_gen, events_gen")
+# With the row, in the same statement: the scheduler's generation counter (lifecycle/leader.py)
+# and the key cache's token (core/auth.py). A request waits for a sync that started after it
+# arrived, so these values are as fresh as reading them in the request, which then does not.
+_SYNC = ("SELECT clock_gen, clock_offset, clock_frozen_at, time_scale, controls_gen, "
+         "response_style, journal_bodies, journal_size, faults_gen, "
+         "(SELECT last_value + (CASE WHEN is_called THEN 1 ELSE 0 END) "
+         "FROM mockcml_scheduler_generation), (SELECT token FROM auth_state WHERE id = 1) "
+         "FROM mock_state WHERE id = 1")
 
 
 class LocalState:
     """``shared_state = memory``: one process owns everything; nothing to read or publish."""
 
     database = False
+    # As of the latest sync (database mode): the scheduler's generation counter and the
+    # key cache's token; None: a request reads its own.
+    generation: int | None = None
+    auth_token: int | None = None
 
     def __init__(self, mock: Mock) -> None:
         self.mock = mock
@@ -97,23 +108,12 @@ class DatabaseState(LocalState):
         self._held: list[Any] = []  # every thread's connection, closed by close()
         self._held_lock = threading.Lock()
         self.seen: dict[str, int] = {}
-        self._applying = False
         self._poller: asyncio.Task | None = None
         self._pending: asyncio.Task | None = None  # the next sync, callers wait for it
         self._running: asyncio.Task | None = None
-        local_poke = mock.scheduler.poke
-        self._local_poke = local_poke
-
-        def poke_everywhere() -> None:
-            # A write that may add scheduler events: this worker looks again at once, and
-            # the others on their next request (or poll), once this transaction committed.
-            local_poke()
-            if not self._applying:
-                mock.db.when_done(self._bump_events)
-
-        # The clock keeps the original (it subscribed it): a clock change reaches the other
-        # workers as a clock generation, and applying it there pokes their schedulers.
-        mock.scheduler.poke = poke_everywhere  # type: ignore[method-assign]
+        # Scheduler events added through another worker need nothing here: its poke bumps
+        # the scheduler's generation counter (lifecycle/leader.py), which every pass check
+        # compares, and wakes the leader.
 
     # --- statements --------------------------------------------------------------------
 
@@ -164,9 +164,6 @@ class DatabaseState(LocalState):
         if rows:
             self.seen[name] = rows[0][0]
 
-    def _bump_events(self) -> None:
-        self._bump("events_gen")
-
     def bump_faults(self) -> None:
         self._bump("faults_gen")
 
@@ -207,9 +204,9 @@ class DatabaseState(LocalState):
         mock = self.mock
         self.execute(
             "INSERT INTO mock_state (id, clock_gen, clock_offset, clock_frozen_at, time_scale,"
-            " controls_gen, response_style, journal_bodies, journal_size, faults_gen,"
-            " events_gen) VALUES (1, 0, %(offset)s, %(frozen)s, %(scale)s, 0, %(style)s,"
-            " %(bodies)s, %(size)s, 0, 0) ON CONFLICT (id) DO NOTHING",
+            " controls_gen, response_style, journal_bodies, journal_size, faults_gen)"
+            " VALUES (1, 0, %(offset)s, %(frozen)s, %(scale)s, 0, %(style)s,"
+            " %(bodies)s, %(size)s, 0) ON CONFLICT (id) DO NOTHING",
             {"offset": mock.clock.offset, "frozen": mock.clock.frozen_at,
              "scale": mock.settings.time_scale, "style": mock.response_style.current,
              "bodies": mock.journal.record_bodies, "size": mock.journal.size})
@@ -220,30 +217,23 @@ class DatabaseState(LocalState):
 
     def sync(self) -> None:
         """Apply whatever another process changed since this one last looked."""
-        rows = self.execute(f"SELECT {_COLUMNS} FROM mock_state WHERE id = 1")
+        rows = self.execute(_SYNC)
         if not rows:
             return
         (clock_gen, offset, frozen_at, scale, controls_gen, style, bodies, size,
-         faults_gen, events_gen) = rows[0]
+         faults_gen, self.generation, self.auth_token) = rows[0]
         mock, seen = self.mock, self.seen
-        self._applying = True
-        try:
-            if seen.get("clock_gen") != clock_gen:
-                seen["clock_gen"] = clock_gen
-                mock.settings.time_scale = scale
-                mock.clock.restore(offset, frozen_at)  # its listeners poke the scheduler
-            if seen.get("controls_gen") != controls_gen:
-                seen["controls_gen"] = controls_gen
-                mock.response_style.current = style
-                mock.journal.record_bodies, mock.journal.size = bodies, size
-            if seen.get("faults_gen") != faults_gen:
-                seen["faults_gen"] = faults_gen
-                mock.faults.reload()
-            if seen.get("events_gen") != events_gen:
-                seen["events_gen"] = events_gen
-                self._local_poke()
-        finally:
-            self._applying = False
+        if seen.get("clock_gen") != clock_gen:
+            seen["clock_gen"] = clock_gen
+            mock.settings.time_scale = scale
+            mock.clock.restore(offset, frozen_at)  # its listeners wake the scheduler
+        if seen.get("controls_gen") != controls_gen:
+            seen["controls_gen"] = controls_gen
+            mock.response_style.current = style
+            mock.journal.record_bodies, mock.journal.size = bodies, size
+        if seen.get("faults_gen") != faults_gen:
+            seen["faults_gen"] = faults_gen
+            mock.faults.reload()
 
     async def enter(self, method: str, path: str, operation_id: str) -> Fault | None:
         """A contract request's first step in database mode: in step, then its fault (the

@@ -37,7 +37,6 @@ class MockState(SQLModel, table=True):
     journal_bodies: bool = False
     journal_size: int = 1000
     faults_gen: int = 0  # the fault list changed (added, removed, cleared)
-    events_gen: int = 0  # a write may have added scheduler events (a poke)
 
 
 class MockFault(SQLModel, table=True):
