@@ -228,15 +228,15 @@ async def set_scale(body: ScaleIn, mock: MockDep) -> dict:
 
 @guarded.post("/clock/freeze")
 async def freeze(mock: MockDep) -> dict:
-    mock.clock.freeze()
-    await _save_clock(mock)
+    await _apply(mock, mock.shared.freeze_clock)  # database mode: in SQL, like advance
+    await _save_clock(mock, publish=not mock.shared.database)
     return _clock_out(mock)
 
 
 @guarded.post("/clock/unfreeze")
 async def unfreeze(mock: MockDep) -> dict:
-    mock.clock.unfreeze()
-    await _save_clock(mock)
+    await _apply(mock, mock.shared.unfreeze_clock)
+    await _save_clock(mock, publish=not mock.shared.database)
     return _clock_out(mock)
 
 

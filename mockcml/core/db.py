@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import sqltypes
@@ -46,10 +48,37 @@ def normalize_url(url: str) -> str:
     return url
 
 
+# A pooled connection idle this long is pinged before it is lent (the server may have
+# restarted or dropped it meanwhile). SQLAlchemy's pool_pre_ping pings at every checkout:
+# a round trip per request, a fifth of a PostgreSQL read's time. A busy pool's
+# connections are never idle that long; a server lost under load fails one request,
+# after which the pool drops every connection it holds (SQLAlchemy's disconnect handling).
+PING_AFTER_IDLE = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _idle(dbapi_connection, record) -> None:  # noqa: ANN001 - SQLAlchemy's hook
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _lend(dbapi_connection, record, proxy) -> None:  # noqa: ANN001 - SQLAlchemy's hook
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as exc:  # noqa: BLE001 - any failure: a new connection instead
+            raise DisconnectionError() from exc
+
+
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=2 * DB_WORKERS, max_overflow=4)
+        engine = create_engine(url, pool_size=2 * DB_WORKERS, max_overflow=4)
+        _ping_when_idle(engine)
+        return engine
     in_memory = url in IN_MEMORY
     engine = create_engine(
         url,
@@ -434,6 +463,11 @@ class UnitOfWork:
         self._driver = driver
 
     @property
+    def writing(self) -> bool:
+        """Whether the ORM session exists: from then on reads go through its transaction."""
+        return self._session is not None
+
+    @property
     def session(self) -> Session:
         if self._session is None:
             self._session = Session(self.engine, expire_on_commit=False)
@@ -446,6 +480,8 @@ class UnitOfWork:
             return self._driver
         if self._raw is None:
             self._raw = self.engine.raw_connection()
+            if self.engine.dialect.name != "sqlite":
+                self._raw.driver_connection.autocommit = True  # reads only (kit/sql.py)
         return self._raw.driver_connection
 
     def commit(self) -> None:
@@ -461,6 +497,8 @@ class UnitOfWork:
             self._session.close()
         if self._raw is not None:
             self._raw.rollback()  # ends any read transaction the driver opened
+            if self.engine.dialect.name != "sqlite":
+                self._raw.driver_connection.autocommit = False  # as the pool lent it
             self._raw.close()
         elif self._driver is not None and self._session is None and self._driver.in_transaction:
             self._driver.rollback()

@@ -8,6 +8,8 @@ they go straight to the driver; on any other database through SQLAlchemy's ``tex
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, select, text
@@ -32,14 +34,28 @@ def _execute(db: Session | UnitOfWork | Connection, sql: str, params: dict[str, 
     """Run ``sql`` on a request's unit of work, on a session's own connection, or on a
     Core connection (``Database.connection``)."""
     if isinstance(db, UnitOfWork):
-        db = db if db.engine.dialect.name == "sqlite" else db.session
-        if isinstance(db, UnitOfWork):
+        if db.engine.dialect.name == "sqlite":
             return db.driver_connection().execute(sql, params)
+        if not db.writing:
+            # PostgreSQL, nothing written yet: the driver in autocommit, as SQLite's reads
+            # before a session see committed data; no BEGIN and COMMIT round trips.
+            return db.driver_connection().execute(pyformat(sql), params)
+        db = db.session
     connection = db if isinstance(db, Connection) else db.connection()
     if connection.dialect.name == "sqlite":
         # SQLAlchemy types driver_connection as optional; a live pool connection has one.
         return connection.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
     return connection.execute(text(sql), params).cursor
+
+
+@functools.lru_cache(maxsize=4096)
+def pyformat(sql: str) -> str:
+    """``sql`` with psycopg's ``%(name)s`` parameters for ``:name`` ones, as ``text()``
+    reads them (a ``::`` cast is not a parameter); a literal ``%`` doubled."""
+    return _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+_PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
 
 
 def execute_text(db: Session | UnitOfWork, sql: str, params: dict[str, Any]):  # noqa: ANN201

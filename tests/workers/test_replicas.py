@@ -7,6 +7,7 @@ through the other the very next moment shows that nothing lives in one process o
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -84,6 +85,38 @@ def test_advances_through_both_at_once_add_up(replicas):
         # 20 advances of a minute, none lost to the other worker's advance at that moment.
         assert a.get("/_mock/clock").json()["epoch"] == before + 20 * 60
         assert b.get("/_mock/clock").json()["epoch"] == before + 20 * 60
+        a.post("/_mock/clock/unfreeze")
+
+
+def test_freezes_through_one_never_lose_advances_through_the_other(replicas):
+    one, two = replicas
+    with one.client() as a:
+        before = a.post("/_mock/clock/freeze").json()["epoch"]
+    started = time.monotonic()
+
+    def toggle(server) -> None:  # noqa: ANN001
+        with server.client() as client:
+            for _ in range(10):
+                assert client.post("/_mock/clock/unfreeze").status_code == 200
+                assert client.post("/_mock/clock/freeze").status_code == 200
+
+    def advance(server) -> None:  # noqa: ANN001
+        with server.client() as client:
+            for _ in range(10):
+                assert client.post("/_mock/clock/advance", json={"by": 60}).status_code == 200
+
+    threads = [threading.Thread(target=toggle, args=(one,)),
+               threading.Thread(target=advance, args=(two,))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with one.client() as a, two.client() as b:
+        after = a.post("/_mock/clock/freeze").json()["epoch"]
+        assert b.get("/_mock/clock").json()["epoch"] == after
+        # Every advance counted (a freeze computed from a stale offset would drop one),
+        # plus at most the real time spent unfrozen.
+        assert 600 <= after - before <= 600 + time.monotonic() - started + 1
         a.post("/_mock/clock/unfreeze")
 
 

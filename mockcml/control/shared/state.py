@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,12 @@ class LocalState:
 
     def advance_clock(self, seconds: float) -> None:
         self.mock.clock.advance(seconds)
+
+    def freeze_clock(self) -> None:
+        self.mock.clock.freeze()
+
+    def unfreeze_clock(self) -> None:
+        self.mock.clock.unfreeze()
 
     def publish_clock(self) -> None:
         pass
@@ -169,17 +176,30 @@ class DatabaseState(LocalState):
 
     # --- publishing (called on a database thread) --------------------------------------
 
+    # The clock moves in one statement each: an advance, a freeze and an unfreeze made
+    # through two workers at the same moment all take effect (a read, then a write of the
+    # result, would lose one). This worker's clock then takes the result (its listeners
+    # wake the scheduler). ``wall`` is this worker's time.time(), as its clock uses.
+
     def advance_clock(self, seconds: float) -> None:
-        """Move the shared clock by ``seconds`` in one statement: advances made through
-        two workers at the same moment add up (a read, then a write of the sum, would lose
-        one). This worker's clock then takes the result (its listeners poke the scheduler)."""
         if seconds < 0:
             raise ValueError("the clock only moves forward")
-        rows = self.execute(
-            "UPDATE mock_state SET clock_gen = clock_gen + 1, clock_offset = CASE WHEN "
-            "clock_frozen_at IS NULL THEN clock_offset + %(by)s ELSE clock_offset END, "
-            "clock_frozen_at = clock_frozen_at + %(by)s WHERE id = 1 "
-            "RETURNING clock_gen, clock_offset, clock_frozen_at", {"by": seconds})
+        self._move_clock("clock_offset = CASE WHEN clock_frozen_at IS NULL THEN clock_offset"
+                         " + %(by)s ELSE clock_offset END, "
+                         "clock_frozen_at = clock_frozen_at + %(by)s", {"by": seconds})
+
+    def freeze_clock(self) -> None:
+        self._move_clock("clock_frozen_at = COALESCE(clock_frozen_at, %(wall)s + clock_offset)",
+                         {"wall": time.time()})
+
+    def unfreeze_clock(self) -> None:
+        self._move_clock("clock_offset = COALESCE(clock_frozen_at - %(wall)s, clock_offset), "
+                         "clock_frozen_at = NULL", {"wall": time.time()})
+
+    def _move_clock(self, assignments: str, params: dict) -> None:
+        rows = self.execute(f"UPDATE mock_state SET clock_gen = clock_gen + 1, {assignments} "
+                            "WHERE id = 1 RETURNING clock_gen, clock_offset, clock_frozen_at",
+                            params)
         generation, offset, frozen_at = rows[0]
         self.seen["clock_gen"] = generation
         self.mock.clock.restore(offset, frozen_at)
