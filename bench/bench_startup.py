@@ -27,11 +27,11 @@ DEMO = ROOT / "fixtures" / "demo.yaml"
 TARGET = 1.5
 WHY = (
     "the bare app imports FastAPI and uvicorn only. The floor server (bench/floor_app.py: the "
-    "bare app plus SQLAlchemy, SQLModel and one table) is already about 1.2-1.5x it, so the "
+    "bare app plus SQLAlchemy, SQLModel and one table) is already about 1.2-1.6x it, so the "
     "target leaves mockcml next to nothing for its own work: building 48 SQLModel tables and "
-    "configuring their mappers (the largest part), the 26 handler modules and the contract's "
-    "158 routes, and checking and seeding the demo fixtures (the site-administration sections "
-    "still partly object by object). Breakdown in HOTSPOTS.md (Start-up)."
+    "configuring their mappers (the largest part), psycopg imported even for SQLite, the "
+    "230-odd modules of handlers, services and fixtures, and checking and seeding the demo "
+    "fixtures (every section now one INSERT per table). Breakdown in HOTSPOTS.md (Start-up)."
 )
 
 

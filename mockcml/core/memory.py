@@ -9,7 +9,6 @@ returns the free pages of that heap to the system.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 from functools import cache
 
@@ -18,9 +17,11 @@ from functools import cache
 def _trim():  # noqa: ANN202 - the C function, or None where there is none
     if not sys.platform.startswith("linux"):
         return None
-    name = ctypes.util.find_library("c")
+    # The symbols already loaded (dlopen(NULL)), the C library's among them: not
+    # ctypes.util.find_library("c"), which runs ldconfig or a compiler in a child process
+    # (45-100 ms of start-up's wall time, none of it the server's own CPU).
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         return None
 

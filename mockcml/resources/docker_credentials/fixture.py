@@ -1,5 +1,5 @@
 """The ``docker_credentials`` section: registry credentials (CreateDockerCredential's
-service) and the runtimes each pulls (SetDockerCredential's). Passwords are stored to pull
+rows) and the runtimes each pulls (SetDockerCredential's). Passwords are stored to pull
 with and, as through the API, never read back."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from mockcml.core.errors import ApiError
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Refs, Section, Seeding
 from mockcml.resources.docker_credentials import service
+from mockcml.resources.docker_credentials.tables import DockerCredential, RuntimeCredential
 
 DOCKER_CREDENTIAL = k.Record("DockerCredential", "A docker registry credential: the fields of "
                              "CreateDockerCredentialRequest, plus the runtimes it pulls.", (
@@ -45,11 +46,14 @@ def _refs(entries: list[dict[str, Any]], refs: Refs):  # noqa: ANN202
 
 
 def _seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
-    for entry in entries:
-        credential = service.create_credential(seeding.session, entry, seeding.now)
-        for image in entry.get("runtimes") or ():
-            service.attach(seeding.session, {"runtime_identifier": image,
-                                             "docker_credential_id": credential.id})
+    # Names are unique by the record's key; one default at most, and each runtime pulled
+    # with one credential, by _refs: what create_credential and attach ask the database,
+    # the checks have answered for the whole section.
+    rows = [service.credential_row(entry, seeding.now) for entry in entries]
+    seeding.insert(DockerCredential, rows)
+    seeding.insert(RuntimeCredential, [
+        {"runtime_identifier": image, "docker_credential_id": row["id"]}
+        for row, entry in zip(rows, entries, strict=True) for image in entry.get("runtimes") or ()])
 
 
 SECTION = Section("docker_credentials", DOCKER_CREDENTIAL, "Docker registry credentials and "

@@ -69,17 +69,24 @@ def _only_default(session: Session, keep: str) -> None:
                     .values(is_default=False))
 
 
-def create_credential(session: Session, body: dict[str, Any], now: float) -> DockerCredential:
+def credential_row(body: dict[str, Any], now: float) -> dict[str, Any]:
+    """A new credential's fields (checked but for the name's uniqueness), for
+    CreateDockerCredential and fixtures."""
     name = required_text(body, "name")
     server = _server(required_text(body, "server"))
     username = required_text(body, "username")
     password = body.get("password") or ""
     if not password:
         raise InvalidArgument("password is required")
-    _unique_name(session, name)
-    credential = DockerCredential(id=new_id(), name=name, server=server, username=username,
-                                  password=password, is_default=bool(body.get("is_default")),
-                                  created_at=now, updated_at=now)
+    return {"id": new_id(), "name": name, "server": server, "username": username,
+            "password": password, "is_default": bool(body.get("is_default")),
+            "created_at": now, "updated_at": now}
+
+
+def create_credential(session: Session, body: dict[str, Any], now: float) -> DockerCredential:
+    row = credential_row(body, now)
+    _unique_name(session, row["name"])
+    credential = DockerCredential(**row)
     session.add(credential)
     session.flush()
     if credential.is_default:

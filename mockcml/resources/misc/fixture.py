@@ -15,7 +15,7 @@ from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Refs, Section, Seeding
 from mockcml.kit.sql import table_of
 from mockcml.resources.misc import addon_admin, addons, site
-from mockcml.resources.misc.tables import MachineUser, MlServingApp, RuntimeAddon
+from mockcml.resources.misc.tables import MachineUser, MlServingApp, RuntimeAddon, SiteSetting
 
 ADDON_STATUSES = ("AVAILABLE", "DISABLED", "DEPRECATED", "DELETED", "FAILED")
 
@@ -115,8 +115,11 @@ def _app_seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
 
 
 def _site_seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
-    for entry in entries:
-        site.disable_engines(seeding.session, {"disable_engines": entry["value"]}, seeding.now)
+    # One entry per key (the record's), none stored yet: disable_engines's first row.
+    rows = [site.setting_row({"disable_engines": entry["value"]}) for entry in entries]
+    seeding.insert(SiteSetting, rows)
+    if any(row["value"] == "true" for row in rows):
+        site.to_runtimes(seeding.session, seeding.now)
 
 
 SECTIONS = (

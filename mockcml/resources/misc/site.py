@@ -24,20 +24,27 @@ from mockcml.resources.users.service import new_key_secret
 DISABLE_ENGINES = "disable_engines"
 
 
+def setting_row(body: dict[str, Any]) -> dict[str, Any]:
+    """The disable_engines setting's row, for the operation and fixtures."""
+    return {"key": DISABLE_ENGINES, "value": "true" if body.get("disable_engines") else "false"}
+
+
+def to_runtimes(session: Session, now: float) -> int:
+    """Disabling engines moves the projects on the legacy engine to ML runtimes."""
+    return session.execute(
+        update(Project).where(col(Project.default_engine_type) == "legacy_engine")
+        .values(default_engine_type="ml_runtime", updated_at=now)).rowcount or 0  # type: ignore[attr-defined]  # a CursorResult
+
+
 def disable_engines(session: Session, body: dict[str, Any], now: float) -> dict[str, Any]:
-    disabled = bool(body.get("disable_engines"))
+    row = setting_row(body)
+    disabled = row["value"] == "true"
     setting = session.get(SiteSetting, DISABLE_ENGINES)
-    value = "true" if disabled else "false"
     if setting is None:
-        session.add(SiteSetting(key=DISABLE_ENGINES, value=value))
+        session.add(SiteSetting(**row))
     else:
-        setting.value = value
-    moved = 0
-    if disabled:
-        moved = session.execute(
-            update(Project).where(col(Project.default_engine_type) == "legacy_engine")
-            .values(default_engine_type="ml_runtime", updated_at=now)).rowcount or 0  # type: ignore[attr-defined]  # a CursorResult
-    return {"rows_affected": moved, "check": disabled}
+        setting.value = row["value"]
+    return {"rows_affected": to_runtimes(session, now) if disabled else 0, "check": disabled}
 
 
 def rotate_v1_key(session: Session, caller: Any, username: str, body: dict[str, Any],

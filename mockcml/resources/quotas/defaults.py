@@ -57,6 +57,18 @@ def all_defaults(session: Session) -> list[DefaultQuota]:
     return list(session.execute(select(DefaultQuota).order_by(col(DefaultQuota.id))).scalars())
 
 
+def default_values(quota: dict[str, Any]) -> dict[str, str]:
+    """The quantities a SetDefaultQuota body sets (checked), by column."""
+    return {name: quantity(quota[name], f"quota.{name}", whole=name == "requests_gpu")
+            for name in _FIELDS if name in quota}
+
+
+def default_row(owner_type: str, values: dict[str, str], now: float) -> dict[str, Any]:
+    """A new active default quota: SetDefaultQuota's row, and a fixture's."""
+    return {"owner_type": owner_type, "active": True, "created_at": now,
+            **{name: values.get(name, "") for name in _FIELDS}}
+
+
 def set_default(session: Session, owner_type: str, body: dict[str, Any], now: float) -> None:
     quota = body.get("quota")
     if not quota:
@@ -64,16 +76,14 @@ def set_default(session: Session, owner_type: str, body: dict[str, Any], now: fl
     sent = quota.get("owner_type")
     if sent and sent.lower() != owner_type:
         raise InvalidArgument(f"quota.owner_type must be {owner_type!r} here")
-    values = {name: quantity(quota[name], f"quota.{name}", whole=name == "requests_gpu")
-              for name in _FIELDS if name in quota}
+    values = default_values(quota)
     if not values:
         raise InvalidArgument("quota must set requests_cpu, requests_memory or requests_gpu")
     current = active_default(session, owner_type)
     kept = {name: getattr(current, name) if current else "" for name in _FIELDS}
     session.execute(update(DefaultQuota).where(col(DefaultQuota.owner_type) == owner_type)
                     .values(active=False))
-    fields: dict[str, Any] = {**kept, **values}
-    session.add(DefaultQuota(owner_type=owner_type, active=True, created_at=now, **fields))
+    session.add(DefaultQuota(**default_row(owner_type, {**kept, **values}, now)))
     session.flush()
 
 

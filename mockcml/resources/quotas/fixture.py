@@ -3,8 +3,8 @@
 accelerator node label).
 
 Quantities are strings as on the wire ("4", "500m", "16Gi"), checked by the API's own
-``quantity``; rows are written by ``seed.py`` (SetDefaultQuota's and the quota services'
-rules), after the teams and node labels they name.
+``quantity``; rows are built by ``seed.py`` and ``defaults.py`` (SetDefaultQuota's and the
+quota services' rules), one INSERT per table, after the teams and node labels they name.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from typing import Any
 from mockcml.core.errors import ApiError
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Refs, Section, Seeding
-from mockcml.resources.quotas.defaults import quantity
-from mockcml.resources.quotas.seed import seed_accelerator_quota, seed_default, seed_quota
+from mockcml.resources.quotas.defaults import default_row, default_values, quantity
+from mockcml.resources.quotas.seed import accelerator_quota_row, default_quota, quota_row
+from mockcml.resources.quotas.subjects import TEAMS, USERS
+from mockcml.resources.quotas.tables import DefaultQuota
 
 _AMOUNTS = (
     k.Field("cpu", k.Text(), 'vCPU, a quantity string ("4", "500m"); "" keeps the default.'),
@@ -88,21 +90,30 @@ def _subject_refs(name: str):  # noqa: ANN202
 
 
 def _seed_defaults(entries: list[dict[str, Any]], seeding: Seeding) -> None:
-    for entry in entries:
-        seed_default(seeding.session, entry["owner_type"], entry.get("cpu", ""),
-                     entry.get("memory", ""), entry.get("gpu", ""), seeding.now)
+    # One entry per owner type (the record's key) into a table with no default yet: each
+    # is SetDefaultQuota's first row, with nothing to keep from an earlier one.
+    seeding.insert(DefaultQuota, [
+        default_row(e["owner_type"], default_values(
+            default_quota(e.get("cpu", ""), e.get("memory", ""), e.get("gpu", ""))), seeding.now)
+        for e in entries])
 
 
 def _seed_subject(name: str):  # noqa: ANN202
+    subject = USERS if name == "user" else TEAMS
+
     def seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
+        own, accelerators = [], []
         for entry in entries:
-            subject = seeding.user(entry[name]) if name == "user" else seeding.team(entry[name])
+            subject_id = seeding.user(entry[name]) if name == "user" else \
+                seeding.team(entry[name])
             if any(entry.get(n) for n in ("cpu", "memory", "gpu")):
-                seed_quota(seeding.session, name, subject, entry.get("cpu", ""),
-                           entry.get("memory", ""), entry.get("gpu", ""))
-            for item in entry.get("accelerators") or ():
-                seed_accelerator_quota(seeding.session, name, subject, item["label_id"],
-                                       item["gpu_quota"])
+                own.append(quota_row(name, subject_id, entry.get("cpu", ""),
+                                     entry.get("memory", ""), entry.get("gpu", "")))
+            accelerators += [accelerator_quota_row(name, subject_id, item["label_id"],
+                                                   item["gpu_quota"])
+                             for item in entry.get("accelerators") or ()]
+        seeding.insert(subject.quota, own)
+        seeding.insert(subject.accelerator_quota, accelerators)
     return seed
 
 

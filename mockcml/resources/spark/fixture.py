@@ -1,5 +1,5 @@
-"""The ``spark_defaults`` section: the workspace's Spark defaults per pushdown mode, written
-by SetWorkspaceSparkDefault's service (one ``spark.<key> <value>`` a line)."""
+"""The ``spark_defaults`` section: the workspace's Spark defaults per pushdown mode, rows
+as SetWorkspaceSparkDefault writes them (one ``spark.<key> <value>`` a line)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from mockcml.core.errors import ApiError
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.sections import Section, Seeding
 from mockcml.resources.spark import service
+from mockcml.resources.spark.tables import WorkspaceSparkDefault
 
 SPARK_DEFAULT = k.Record("SparkDefault", "The workspace's Spark defaults of one mode.", (
     k.Field("is_pushdown", k.Boolean(), "Pushdown (true) or not (false).", required=True),
@@ -26,9 +27,11 @@ def _check(entries: list[dict[str, Any]]):  # noqa: ANN202
 
 
 def _seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
-    for entry in entries:
-        service.write(seeding.session, {"is_pushdown": "true" if entry["is_pushdown"] else "false",
-                                        "workspace_spark_default": entry["value"]}, seeding.now)
+    # One entry per mode (the record's key) into an empty table: write's first row of each.
+    seeding.insert(WorkspaceSparkDefault, [
+        service.default_row({"is_pushdown": "true" if e["is_pushdown"] else "false",
+                             "workspace_spark_default": e["value"]}, seeding.now)
+        for e in entries])
 
 
 SECTION = Section("spark_defaults", SPARK_DEFAULT, "Workspace Spark defaults.",

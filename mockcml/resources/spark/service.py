@@ -36,13 +36,18 @@ def read(session: Session, raw_pushdown: str) -> dict[str, str]:
     return {"workspace_spark_default": value, "is_pushdown": "true" if pushdown else "false"}
 
 
-def write(session: Session, body: dict[str, Any], now: float) -> None:
+def default_row(body: dict[str, Any], now: float) -> dict[str, Any]:
+    """SetWorkspaceSparkDefault's row (checked), for the operation and fixtures."""
     if "is_pushdown" not in body:
         raise InvalidArgument("is_pushdown is required (true or false)")
-    pushdown = flag(body["is_pushdown"], "is_pushdown")
-    value = _text(body.get("workspace_spark_default") or "")
-    row = session.get(WorkspaceSparkDefault, pushdown)
+    return {"is_pushdown": flag(body["is_pushdown"], "is_pushdown"),
+            "value": _text(body.get("workspace_spark_default") or ""), "updated_at": now}
+
+
+def write(session: Session, body: dict[str, Any], now: float) -> None:
+    fields = default_row(body, now)
+    row = session.get(WorkspaceSparkDefault, fields["is_pushdown"])
     if row is None:
-        session.add(WorkspaceSparkDefault(is_pushdown=pushdown, value=value, updated_at=now))
+        session.add(WorkspaceSparkDefault(**fields))
     else:
-        row.value, row.updated_at = value, now
+        row.value, row.updated_at = fields["value"], now

@@ -2,9 +2,8 @@
 each identity-provider group, the source of synced teams) and the checks and seeding of
 the scenario's ``teams``.
 
-Teams are written through ``seed.py``, the same service functions CreateTeam and
-CreateSyncedTeam use, after the directory groups, so a synced team starts with the members
-its groups give it.
+Teams are written with the row builders CreateTeam and CreateSyncedTeam use, after the
+directory groups, so a synced team starts with the members its groups give it.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ from mockcml.core.errors import ApiError
 from mockcml.fixtures import kinds as k
 from mockcml.fixtures.parse import Scalar, Seq
 from mockcml.fixtures.sections import Refs, Section, Seeding
-from mockcml.resources.teams import service
-from mockcml.resources.teams.seed import seed_directory_group, seed_team
+from mockcml.resources.teams import service, sync
+from mockcml.resources.teams.tables import DirectoryMember, Team, TeamGroup, TeamMember, TeamSync
 
 if TYPE_CHECKING:
     from mockcml.fixtures.validate import Checker as C
@@ -123,16 +122,46 @@ def _refs(entries: list[dict[str, Any]], refs: Refs):  # noqa: ANN202
 
 
 def _seed(entries: list[dict[str, Any]], seeding: Seeding) -> None:
+    """The directory groups, then the scenario's teams with their groups, members and (per
+    synced team) one finished users sync and teams sync: the rows seed.py's seed_team
+    writes through CreateTeam and CreateSyncedTeam, built at once into one INSERT per
+    table. The database holds no team yet, so team ids are 1, 2, ... in scenario order,
+    and the checks have refused what the services would (names, groups, permissions)."""
+    now = seeding.now
+    in_group: dict[str, list[int]] = {}
     for group in entries:
-        seed_directory_group(seeding.session, group["cn"],
-                             [seeding.user(name) for name in group.get("members") or ()])
-    for team in getattr(seeding.scenario, "teams", ()):
-        grants = team.get("permissions") or {}
-        members = {seeding.user(name): grants.get(name, "read")
-                   for name in team.get("members") or ()}
-        seed_team(seeding.session, team["name"], bio=team.get("description") or "",
-                  members=members, groups=dict(team.get("groups") or {}) or None,
-                  now=seeding.now)
+        users = in_group.setdefault(service.group_cn(group["cn"]), [])
+        users.extend(u for u in dict.fromkeys(map(seeding.user, group.get("members") or ()))
+                     if u not in users)
+    teams, groups, members, syncs = [], [], [], []
+    synced_users: set[int] = set()
+    for team_id, team in enumerate(getattr(seeding.scenario, "teams", ()), 1):
+        grants = {service.group_cn(cn): grant for cn, grant in (team.get("groups") or {}).items()}
+        teams.append({"id": team_id, **service.team_row(team["name"], team.get("description")
+                                                        or "", bool(grants), now)})
+        if grants:
+            groups += [service.group_row(team_id, cn, grant, now) for cn, grant in grants.items()]
+            # refresh_members: each user of the groups, at the highest permission given
+            wanted = service.inherited_grants([(user_id, grant) for cn, grant in grants.items()
+                                               for user_id in sorted(in_group.get(cn, ()))])
+            members += [service.member_row(team_id, user_id, grant, now, inherited=True)
+                        for user_id, grant in wanted.items()]
+            synced_users |= wanted.keys()
+            syncs += sync.sync_rows("fixtures", now, 0.0, len(synced_users),
+                                    sum(t["synced"] for t in teams))
+        else:
+            given = team.get("permissions") or {}
+            chosen = {seeding.user(name): given.get(name, "read")
+                      for name in team.get("members") or ()}
+            members += [service.member_row(team_id, user_id, service.permission(grant), now,
+                                           inherited=False)
+                        for user_id, grant in chosen.items()]
+    seeding.insert(DirectoryMember, [{"cn": cn, "user_id": user_id}
+                                     for cn, users in in_group.items() for user_id in users])
+    seeding.insert(Team, teams)
+    seeding.insert(TeamGroup, groups)
+    seeding.insert(TeamMember, members)
+    seeding.insert(TeamSync, syncs)
 
 
 SECTION = Section("directory_groups", DIRECTORY_GROUP, "Identity-provider groups and their "

@@ -32,9 +32,8 @@ def seed_team(session: Session, name: str, *, bio: str = "",
     else:
         team = service.create_team(session, {"username": name, "bio": bio}, now)
     for user_id, permission in (members or {}).items():
-        grant = service.permission(permission)
-        session.add(TeamMember(team_id=team.id, user_id=user_id, permission=grant,
-                               inherit_permission_from_groups=False, created_at=now,
-                               updated_at=now))
+        session.add(TeamMember(**service.member_row(team.id, user_id,
+                                                    service.permission(permission), now,
+                                                    inherited=False)))
     session.flush()
     return team

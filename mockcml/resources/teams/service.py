@@ -55,6 +55,27 @@ def get_team(session: Session, name: str) -> Team:
     return team
 
 
+def team_row(name: str, bio: str, synced: bool, now: float,
+             kind: str = "organization") -> dict[str, Any]:
+    """A new team's fields (name and type checked by the caller), for the create operations
+    and fixtures."""
+    return {"username": name, "name": name, "bio": bio, "type": kind, "synced": synced,
+            "created_at": now, "updated_at": now}
+
+
+def group_row(team_id: int, cn: str, grant: str, now: float) -> dict[str, Any]:
+    """One group of a synced team (``cn`` and ``grant`` checked)."""
+    return {"team_id": team_id, "cn": cn, "dn": group_dn(cn), "permission": grant,
+            "created_at": now}
+
+
+def member_row(team_id: int, user_id: int, grant: str, now: float, *,
+               inherited: bool) -> dict[str, Any]:
+    """One member of a team; ``inherited``: the permission follows the team's groups."""
+    return {"team_id": team_id, "user_id": user_id, "permission": grant,
+            "inherit_permission_from_groups": inherited, "created_at": now, "updated_at": now}
+
+
 def _new_team(session: Session, body: dict[str, Any], now: float, synced: bool) -> Team:
     name = body.get("username") or ""
     if not _NAME.fullmatch(name):
@@ -66,8 +87,7 @@ def _new_team(session: Session, body: dict[str, Any], now: float, synced: bool) 
     taken = session.execute(select(col(Team.id)).where(col(Team.username) == name)).first()
     if taken is not None or get_user(session, name) is not None:
         raise AlreadyExists(f"the name {name!r} is already taken by a user or a team")
-    team = Team(username=name, name=name, bio=body.get("bio") or "", type=kind, synced=synced,
-                created_at=now, updated_at=now)
+    team = Team(**team_row(name, body.get("bio") or "", synced, now, kind))
     session.add(team)
     session.flush()
     return team
@@ -97,8 +117,7 @@ def create_synced_team(session: Session, body: dict[str, Any], now: float) -> Te
     grants = _grants(body.get("group_permissions"))
     team = _new_team(session, body, now, synced=True)
     for cn, grant in grants:
-        session.add(TeamGroup(team_id=team.id, cn=cn, dn=group_dn(cn), permission=grant,
-                              created_at=now))
+        session.add(TeamGroup(**group_row(team.id, cn, grant, now)))
     session.flush()
     refresh_members(session, team, now)
     return team
@@ -114,17 +133,24 @@ def _rank(value: str) -> int:
     return PERMISSIONS.index(value) if value in PERMISSIONS else 0
 
 
+def inherited_grants(grants: list[tuple[int, str]]) -> dict[int, str]:
+    """Each user's highest permission among (user id, permission granted) pairs: what a
+    synced team's member inherits from the groups it is in."""
+    wanted: dict[int, str] = {}
+    for user_id, grant in grants:
+        if user_id not in wanted or _rank(grant) > _rank(wanted[user_id]):
+            wanted[user_id] = grant
+    return wanted
+
+
 def refresh_members(session: Session, team: Team, now: float) -> None:
     """Make a synced team's members those of its groups, with inherited permissions."""
     if not team.synced:
         return
-    wanted: dict[int, str] = {}
     query = (select(col(DirectoryMember.user_id), col(TeamGroup.permission))
              .join(TeamGroup, col(TeamGroup.cn) == col(DirectoryMember.cn))
              .where(col(TeamGroup.team_id) == team.id))
-    for user_id, grant in session.execute(query):
-        if user_id not in wanted or _rank(grant) > _rank(wanted[user_id]):
-            wanted[user_id] = grant
+    wanted = inherited_grants([(user_id, grant) for user_id, grant in session.execute(query)])
     members = session.execute(select(TeamMember).where(col(TeamMember.team_id) == team.id))
     for member in members.scalars():
         grant = wanted.pop(member.user_id, None)
@@ -133,10 +159,9 @@ def refresh_members(session: Session, team: Team, now: float) -> None:
         elif member.inherit_permission_from_groups and member.permission != grant:
             member.permission, member.updated_at = grant, now
     if wanted:  # one statement for all newcomers: a group may hold thousands of users
-        session.execute(insert(TeamMember), [
-            {"team_id": team.id, "user_id": user_id, "permission": grant,
-             "inherit_permission_from_groups": True, "created_at": now, "updated_at": now}
-            for user_id, grant in wanted.items()])
+        session.execute(insert(TeamMember), [member_row(team.id, user_id, grant, now,
+                                                        inherited=True)
+                                             for user_id, grant in wanted.items()])
     team.updated_at = now
     session.flush()
 

@@ -32,6 +32,26 @@ def status_at(sync: TeamSync, now: float) -> str:
     return phase_at(now, STARTED, (sync.running_at, RUNNING), (sync.finished_at, SUCCEEDED))
 
 
+def sync_rows(synced_by: str, now: float, scale: float, users: int,
+              teams: int) -> list[dict]:
+    """A users sync and a teams sync (in that order) of ``users`` users and ``teams``
+    synced teams, started ``now``: for start_syncs and fixtures."""
+    rows = []
+    # The teams sync starts a microsecond later, so LatestSyncStatus reports it.
+    for offset, kind in enumerate((USERS, TEAMS)):
+        created_at = now + offset * 1e-6
+        running_at = created_at + STARTED_SECONDS * scale
+        row = {"id": new_id(), "sync_type": kind, "synced_by": synced_by,
+               "created_at": created_at, "running_at": running_at,
+               "finished_at": running_at + RUNNING_SECONDS * scale}
+        if kind == USERS:
+            row["total_synced_users"] = row["total_active_users"] = users
+        else:
+            row["total_synced_teams"] = row["total_active_teams"] = teams
+        rows.append(row)
+    return rows
+
+
 def start_syncs(session: Session, synced_by: str, now: float, scale: float) -> list[TeamSync]:
     """Start a users sync and a teams sync (in that order), counting what they will sync."""
     teams = session.execute(select(func.count()).select_from(Team)
@@ -39,20 +59,8 @@ def start_syncs(session: Session, synced_by: str, now: float, scale: float) -> l
     users = session.execute(
         select(func.count(func.distinct(DirectoryMember.user_id)))
         .join(TeamGroup, col(TeamGroup.cn) == col(DirectoryMember.cn))).scalar_one()
-    made = []
-    # The teams sync starts a microsecond later, so LatestSyncStatus reports it.
-    for offset, kind in enumerate((USERS, TEAMS)):
-        created_at = now + offset * 1e-6
-        running_at = created_at + STARTED_SECONDS * scale
-        sync = TeamSync(id=new_id(), sync_type=kind, synced_by=synced_by,
-                        created_at=created_at, running_at=running_at,
-                        finished_at=running_at + RUNNING_SECONDS * scale)
-        if kind == USERS:
-            sync.total_synced_users = sync.total_active_users = users
-        else:
-            sync.total_synced_teams = sync.total_active_teams = teams
-        session.add(sync)
-        made.append(sync)
+    made = [TeamSync(**row) for row in sync_rows(synced_by, now, scale, users, teams)]
+    session.add_all(made)
     session.flush()
     return made
 
