@@ -74,9 +74,9 @@ def fetch_record(session: Session | UnitOfWork | Connection, sql: str, **params:
     if values is None:
         return None
     names = tuple(col[0] for col in cursor.description)
-    shape = _RECORDS.get(names)
+    shape: Any = _RECORDS.get(names)
     if shape is None:
-        shape = _RECORDS[names] = namedtuple("Record", names)  # type: ignore[misc]
+        shape = _RECORDS[names] = namedtuple("Record", names)
     return shape._make(values)
 
 

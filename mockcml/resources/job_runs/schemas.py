@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockcml.core.actors import Actor
+from mockcml.core.actors import Named
 from mockcml.kit.sql import Row
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import reached, timestamp
@@ -10,7 +10,7 @@ from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.job_runs.tables import JobRun
 
 
-def run_wire(run: JobRun | Row, creator: Actor, now: float) -> dict:
+def run_wire(run: JobRun | Row, creator: Named, now: float) -> dict:
     """``run``: an ORM run, or a plain row with its columns (kit.sql)."""
     out = {
         "project_id": run.project_id,
