@@ -34,4 +34,7 @@ def run_wire(run: JobRun | Row, creator: Named, now: float) -> dict:
         "resource_group_id": run.resource_group_id,
     }
     # Phases not reached yet are left out, as proto3 JSON leaves out unset timestamps.
-    return {k: v for k, v in out.items() if v is not None}
+    # Most runs of a listing have finished and leave nothing out: no copy for them.
+    if None in out.values():
+        return {k: v for k, v in out.items() if v is not None}
+    return out
