@@ -82,6 +82,7 @@ class Call:
 # dictionary lookup. Parsing is a pure function of the bytes; the lists are never changed.
 _QUERIES: dict[bytes, dict[str, list[str]]] = {}
 _QUERIES_MAX = 1024
+_KEPT_TEXT = 4096  # the longest query string or path kept (what is kept stays small)
 
 
 def _query_lists(query_string: bytes) -> dict[str, list[str]]:
@@ -92,9 +93,10 @@ def _query_lists(query_string: bytes) -> dict[str, list[str]]:
         found = {}
         for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
             found.setdefault(key, []).append(value)
-        if len(_QUERIES) >= _QUERIES_MAX:
-            _QUERIES.clear()  # many different queries: start again rather than track ages
-        _QUERIES[query_string] = found
+        if len(query_string) <= _KEPT_TEXT:  # a huge query is not worth keeping
+            if len(_QUERIES) >= _QUERIES_MAX:
+                _QUERIES.clear()  # many different queries: start again rather than track ages
+            _QUERIES[query_string] = found
     return found
 
 
@@ -355,9 +357,11 @@ class ContractRouter(BaseRoute):
         try:
             known = self._dispatched[where]
         except KeyError:
-            known = self._dispatched[where] = self._dispatch(*where)
-            if len(self._dispatched) > _DISPATCHED_MAX:
-                self._dispatched.clear()  # many different paths: start again
+            known = self._dispatch(*where)
+            if len(where[1]) <= _KEPT_TEXT:
+                if len(self._dispatched) >= _DISPATCHED_MAX:
+                    self._dispatched.clear()  # many different paths: start again
+                self._dispatched[where] = known
         if known is None:
             return None
         endpoint, params = known
