@@ -14,7 +14,9 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
+import orjson
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -75,21 +77,57 @@ class Call:
         return self.mock.clock.now()
 
 
+# Query strings as parsed, by their bytes: a client polling a list sends the same one again
+# and again, and parsing it (percent-decoding a search_filter's JSON) costs more than the
+# dictionary lookup. Parsing is a pure function of the bytes; the lists are never changed.
+_QUERIES: dict[bytes, dict[str, list[str]]] = {}
+_QUERIES_MAX = 1024
+_KEPT_TEXT = 4096  # the longest query string or path kept (what is kept stays small)
+
+
+def _query_lists(query_string: bytes) -> dict[str, list[str]]:
+    """Every value of each name, in order: what Starlette's ``QueryParams`` holds
+    (``params[key]`` is the last value, ``getlist(key)`` all of them), built without it."""
+    found = _QUERIES.get(query_string)
+    if found is None:
+        found = {}
+        for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+            found.setdefault(key, []).append(value)
+        if len(query_string) <= _KEPT_TEXT:  # a huge query is not worth keeping
+            if len(_QUERIES) >= _QUERIES_MAX:
+                _QUERIES.clear()  # many different queries: start again rather than track ages
+            _QUERIES[query_string] = found
+    return found
+
+
+def _valid_text(value: dict[str, Any], where: str) -> dict[str, Any]:
+    """``check_text(value, where)``, with orjson's walk in C first: orjson refuses a lone
+    surrogate, so when it encodes ``value`` every string in it is valid; anything it
+    refuses (a surrogate, a type it does not know) gets the full check and its message."""
+    try:
+        orjson.dumps(value)
+    except TypeError:
+        return check_text(value, where)
+    return value
+
+
 def _decode_query(op: Operation, request: Request) -> dict[str, Any]:
-    params = request.query_params
+    query_string = request.scope.get("query_string", b"")
+    # GetProject and most reads have none: nothing to look for.
+    params = _query_lists(query_string) if query_string else {}
     out: dict[str, Any] = {}
-    for name, spec in op.query.items():
+    for name, spec in op.query.items() if params else ():
         # grpc-gateway accepts the proto name and its lowerCamelCase JSON name.
         key = name if name in params else camel(name)
         if key not in params:
             continue
         if spec.repeated:
-            values = [v for raw in params.getlist(key) for v in raw.split(",") if v != ""]
+            values = [v for raw in params[key] for v in raw.split(",") if v != ""]
             out[name] = [query_value(spec.item_type or "string", None, v, name) for v in values]
         else:
-            out[name] = query_value(spec.type, spec.format, params[key], name)
-    check_text(request.path_params, "path")  # invalid text is a 400 wherever it comes in
-    return check_text(out, "query")
+            out[name] = query_value(spec.type, spec.format, params[key][-1], name)
+    _valid_text(request.path_params, "path")  # invalid text is a 400 wherever it comes in
+    return _valid_text(out, "query") if out else out
 
 
 def _decode_json(op: Operation, body: Body, mock: Mock, request: Request) -> dict[str, Any] | None:
@@ -225,6 +263,7 @@ def _direct(endpoint: Endpoint) -> ASGIApp:
     return app
 
 
+_DISPATCHED_MAX = 4096
 _SHAPE = re.compile(r"\{(\w+)(:path)?\}")
 _ROUTE_PARAM = re.compile(r"\{(\w+)(?::path)?\}")
 
@@ -279,6 +318,10 @@ class ContractRouter(BaseRoute):
                                 for method, op in methods.items()})
             self.alone.append(pattern)
         self.regex = re.compile("^(?:" + "|".join(alternatives) + ")$")
+        # dispatch's answers by method and path: a client reads the same paths over and
+        # over (polling a run, a project), and a dictionary lookup is cheaper than matching
+        # the regex of every route. The routes never change, so neither do the answers.
+        self._dispatched: dict[tuple[str, str], tuple[ASGIApp, dict[str, str]] | None] = {}
 
     def resolve(self, path: str) -> tuple[int, list[str]] | None:
         match = self.regex.match(path)
@@ -313,17 +356,32 @@ class ContractRouter(BaseRoute):
         """The endpoint of an HTTP call this router fully matches (path and method), as an
         ASGI app, with its path parameters put on ``scope`` as ``matches`` would; else None
         (no route, or a 405), and the call goes through the app's whole stack instead."""
-        found = self.resolve_for(scope["method"], get_route_path(scope))
+        where = (scope["method"], get_route_path(scope))
+        try:
+            known = self._dispatched[where]
+        except KeyError:
+            known = self._dispatch(*where)
+            if len(where[1]) <= _KEPT_TEXT:
+                if len(self._dispatched) >= _DISPATCHED_MAX:
+                    self._dispatched.clear()  # many different paths: start again
+                self._dispatched[where] = known
+        if known is None:
+            return None
+        endpoint, params = known
+        scope["path_params"] = ({**scope["path_params"], **params} if "path_params" in scope
+                                else dict(params))
+        return endpoint
+
+    def _dispatch(self, method: str, path: str) -> tuple[ASGIApp, dict[str, str]] | None:
+        found = self.resolve_for(method, path)
         if found is None:
             return None
         index, values = found
-        target = self.direct[index].get(scope["method"])
+        target = self.direct[index].get(method)
         if target is None:
             return None
         endpoint, names = target
-        params = dict(zip(names, values, strict=True))
-        scope["path_params"] = {**scope["path_params"], **params} if "path_params" in scope else params
-        return endpoint
+        return endpoint, dict(zip(names, values, strict=True))
 
     def matches(self, scope):  # noqa: ANN001, ANN201
         if scope["type"] != "http":

@@ -257,6 +257,9 @@ class _Plan:
     listing: Listing
     compiled: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # by dialect
     shapes: dict[tuple[str, ...], Any] = field(default_factory=dict)  # row classes by columns
+    # The compiled SQL's column names by dialect: the same on every run, and reading them
+    # off the cursor's description each time costs a generator over every column.
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _PLANS: dict[tuple[int, int, str | None, str | None, bool], _Plan] = {}
@@ -323,13 +326,14 @@ def page(
         values.update((f"_t{i}", value) for i, value in enumerate(token_values))
     width = plan.width
     rows: list[Any]
+    key_values: Sequence[Sequence[Any]]  # per row: its sort values, last
     if plain and reuse:
         names, fetched = _run_compiled(session, plan, values)
         # Named tuples: built and read in C, where a Row's attributes go through Python.
         shape = plan.shapes.get(names) or plan.shapes.setdefault(
             names, namedtuple("ListedRow", names[:-width]))
         rows = [shape._make(row[:-width]) for row in fetched]
-        key_values = [list(row[-width:]) for row in fetched]
+        key_values = fetched  # only the last row's keys are read, for the token
     elif plain:
         result = _connection(session).execute(plan.statement, values).mappings().all()
         rows = [Row(item) for item in result]
@@ -341,7 +345,7 @@ def page(
     token = ""
     if len(rows) > page_size:
         rows = rows[:page_size]
-        token = _encode_token(key_values[page_size - 1], plan.fingerprint)
+        token = _encode_token(list(key_values[page_size - 1][-width:]), plan.fingerprint)
     return Page(rows=rows, next_page_token=token)
 
 
@@ -361,7 +365,10 @@ def _run_compiled(db: Any, plan: _Plan, values: dict[str, Any]) -> tuple[tuple[s
     sql, fixed = compiled
     if dialect.name == "sqlite":
         cursor = execute_text(db, sql, {**fixed, **values})
-        return tuple(col[0] for col in cursor.description), cursor.fetchall()
+        names = plan.columns.get("sqlite")
+        if names is None:
+            names = plan.columns["sqlite"] = tuple(col[0] for col in cursor.description)
+        return names, cursor.fetchall()
     result = _connection(db).exec_driver_sql(sql, {**fixed, **values})
     return tuple(result.keys()), [tuple(row) for row in result.fetchall()]
 

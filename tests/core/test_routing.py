@@ -87,3 +87,59 @@ def test_middleware_added_later_sees_contract_calls():
         after = client.get("/_mock/journal").json()["entries"]
     assert "/api/v2/projects" in seen
     assert [e["operation_id"] for e in after] == ["ListProjects"]
+
+
+def test_dispatch_remembered_gives_each_call_its_own_path_params():
+    """Dispatch is remembered per method and path: each call still gets a fresh dict, and
+    path parameters already on the scope are kept."""
+    from mockcml.core.routing import ContractRouter
+
+    router = ContractRouter(tuple(operations()))
+    path = "/api/v2/projects/p1/jobs/j1/runs"
+    first = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+    endpoint = router.dispatch(first)
+    first["path_params"]["project_id"] = "changed"
+    second = {"type": "http", "method": "GET", "path": path, "root_path": "",
+              "path_params": {"kept": "yes"}}
+    assert router.dispatch(second) is endpoint
+    assert second["path_params"] == {"kept": "yes", "project_id": "p1", "job_id": "j1"}
+    third = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+    router.dispatch(third)
+    assert third["path_params"] == {"project_id": "p1", "job_id": "j1"}
+    assert router.dispatch({**third, "method": "PUT"}) is None  # a 405, left to the stack
+    assert router.dispatch({**third, "method": "PUT"}) is None
+
+
+def test_query_decoding_matches_starlette_query_params():
+    """The query parser that replaced Starlette's QueryParams reads the same values: the
+    last of a repeated single value, every one of a repeated list, blanks kept."""
+    from starlette.requests import Request
+
+    from mockcml.core.routing import _decode_query, _query_lists
+
+    raw = b"page_size=5&page_size=7&searchFilter=%7B%22a%22%3A+1%7D&x=&x=2"
+    assert _query_lists(raw) == {"page_size": ["5", "7"], "searchFilter": ['{"a": 1}'],
+                                 "x": ["", "2"]}
+    assert _query_lists(raw) is _query_lists(raw)  # parsed once per text
+    op = next(op for op in operations() if op.operation_id == "ListProjects")
+    request = Request({"type": "http", "method": "GET", "path": "/api/v2/projects",
+                       "query_string": raw, "headers": [], "path_params": {}})
+    decoded = _decode_query(op, request)
+    params = request.query_params
+    assert decoded["page_size"] == int(params["page_size"]) == 7
+    assert decoded["search_filter"] == params["searchFilter"] == '{"a": 1}'
+    empty = Request({"type": "http", "method": "GET", "path": "/api/v2/projects",
+                     "query_string": b"", "headers": [], "path_params": {}})
+    assert _decode_query(op, empty) == {}
+
+
+def test_text_check_of_path_and_query_still_refuses_a_lone_surrogate():
+    """The check runs in C first (orjson); what orjson refuses gets the full check and its
+    message."""
+    from mockcml.core.errors import InvalidArgument
+    from mockcml.core.routing import _valid_text
+
+    assert _valid_text({"project_id": "p\u00e9"}, "path") == {"project_id": "p\u00e9"}
+    with pytest.raises(InvalidArgument, match="path.project_id: invalid text"):
+        _valid_text({"project_id": "x\ud800"}, "path")
+    assert _valid_text({1: "a"}, "query") == {1: "a"}  # a key orjson refuses: full check

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockcml.core.actors import Actor
+from mockcml.core.actors import Named
 from mockcml.kit.sql import Row
 from mockcml.kit.users import short_user
 from mockcml.kit.wire import reached, timestamp
@@ -10,7 +10,7 @@ from mockcml.resources.job_runs.lifecycle import JOB_RUN
 from mockcml.resources.job_runs.tables import JobRun
 
 
-def run_wire(run: JobRun | Row, creator: Actor, now: float) -> dict:
+def run_wire(run: JobRun | Row, creator: Named, now: float) -> dict:
     """``run``: an ORM run, or a plain row with its columns (kit.sql)."""
     out = {
         "project_id": run.project_id,
@@ -34,4 +34,7 @@ def run_wire(run: JobRun | Row, creator: Actor, now: float) -> dict:
         "resource_group_id": run.resource_group_id,
     }
     # Phases not reached yet are left out, as proto3 JSON leaves out unset timestamps.
-    return {k: v for k, v in out.items() if v is not None}
+    # Most runs of a listing have finished and leave nothing out: no copy for them.
+    if None in out.values():
+        return {k: v for k, v in out.items() if v is not None}
+    return out

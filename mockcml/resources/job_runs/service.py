@@ -16,7 +16,7 @@ from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, boolean, one_of, page, substring
 from mockcml.kit.sql import Row, execute, fetch_one, insert_sql, table_of
-from mockcml.kit.users import Creator, user_filters, user_keys
+from mockcml.kit.users import Creator, ShortUser, user_filters, user_keys
 from mockcml.lifecycle import durations, scripts
 from mockcml.resources.job_runs import lifecycle as lc
 from mockcml.resources.job_runs.lifecycle import JOB_RUN
@@ -154,9 +154,9 @@ def _plain_runs() -> Select:
     )
 
 
-def split_run(row: Any) -> tuple[Any, Row]:
+def split_run(row: Any) -> tuple[Any, ShortUser]:
     """(run, creator) from a plain row with the creator's columns as ``c_*``."""
-    return row, Row(username=row.c_username, name=row.c_name, email=row.c_email)
+    return row, ShortUser(row.c_username, row.c_name, row.c_email)
 
 
 def list_runs(db: Reader, job_id: str, params: dict[str, Any], now: float) -> Page:
@@ -173,7 +173,7 @@ _RUN_ROW = """
 """
 
 
-def read_run(session: Reader, job_id: str, run_id: str) -> tuple[Any, Row]:
+def read_run(session: Reader, job_id: str, run_id: str) -> tuple[Any, ShortUser]:
     """(run, creator) as plain rows: the polling path (GetJobRun) stays off the ORM."""
     row = fetch_one(session, _RUN_ROW, run_id=run_id, job_id=job_id)
     if row is None:

@@ -14,6 +14,7 @@ Capabilities, from weakest to strongest:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlmodel import Session, select
 
@@ -38,14 +39,20 @@ class Access:
         return self.level >= _RANK[capability]
 
     def permissions(self) -> dict[str, bool]:
-        return {
-            "read": self.level >= 1,
-            "write": self.level >= 3,
-            "admin": self.level >= 4,
-            "business_user": self.role == "business_user",
-            "operator": self.level >= 2,
-            "inherit": False,
-        }
+        # A copy of the one made per level and role: a page of projects asks for each.
+        return dict(_permissions(self.level, self.role))
+
+
+@cache
+def _permissions(level: int, role: str) -> dict[str, bool]:
+    return {
+        "read": level >= 1,
+        "write": level >= 3,
+        "admin": level >= 4,
+        "business_user": role == "business_user",
+        "operator": level >= 2,
+        "inherit": False,
+    }
 
 
 def access_of(session: Session, user: User, project: Project) -> Access:
@@ -60,14 +67,19 @@ def access_of(session: Session, user: User, project: Project) -> Access:
 def grant(user: Actor, owner_id: int, visibility: str, permission: str | None) -> Access:
     """The caller's access from the project's owner, visibility and its own permission."""
     if owner_id == user.id:
-        return Access(4, "owner")
+        return _OWNER
     if user.is_admin:
-        return Access(4, "site_admin")
+        return _SITE_ADMIN
     if permission:
         return Access(_GRANTS.get(permission, 1), permission)
     if visibility in VISIBLE_TO_ALL:
-        return Access(1, "visitor")
-    return Access(0, "none")
+        return _VISITOR
+    return _NONE
+
+
+# The same every time (Access is frozen): made once, not per project of a page.
+_OWNER, _SITE_ADMIN = Access(4, "owner"), Access(4, "site_admin")
+_VISITOR, _NONE = Access(1, "visitor"), Access(0, "none")
 
 
 _PROJECT_FOR = """

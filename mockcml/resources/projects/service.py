@@ -13,8 +13,8 @@ from mockcml.core.errors import AlreadyExists, InvalidArgument, NotFound
 from mockcml.kit import jsonfield
 from mockcml.kit.ids import new_id
 from mockcml.kit.listing import Listing, Page, by_name, page, substrings
-from mockcml.kit.sql import Row, fetch_one, table_of, taken
-from mockcml.kit.users import Creator, Owner, user_filters, user_keys
+from mockcml.kit.sql import fetch_record, table_of, taken
+from mockcml.kit.users import Creator, Owner, ShortUser, user_filters, user_keys
 from mockcml.resources.projects.access import (
     PERMISSIONS,
     VISIBLE_TO_ALL,
@@ -109,10 +109,10 @@ def _listed(include_public: bool, everything: bool):
     return _plain().where(mine)
 
 
-def split_row(user: Actor, row: Any) -> tuple[Any, Row, Row, Access]:
+def split_row(user: Actor, row: Any) -> tuple[Any, ShortUser, ShortUser, Access]:
     """(project, owner, creator, access) from one plain row of ``_plain`` or _PROJECT_ROW."""
-    owner = Row(username=row.o_username, name=row.o_name, email=row.o_email)
-    creator = Row(username=row.k_username, name=row.k_name, email=row.k_email)
+    owner = ShortUser(row.o_username, row.o_name, row.o_email)
+    creator = ShortUser(row.k_username, row.k_name, row.k_email)
     return row, owner, creator, grant(user, row.owner_id, row.visibility, row.caller_permission)
 
 
@@ -152,7 +152,7 @@ _PROJECT_ROW = """
 
 def get_project_row(session: Reader, user: Actor, project_id: str) -> tuple:
     """(project, owner, creator, access) for GetProject: one plain-SQL query, no ORM."""
-    row = fetch_one(session, _PROJECT_ROW, user_id=user.id, project_id=project_id)
+    row = fetch_record(session, _PROJECT_ROW, user_id=user.id, project_id=project_id)
     found = split_row(user, row) if row is not None else None
     if found is None or not found[3].allows("view"):
         raise NotFound(f"project {project_id!r} not found")
