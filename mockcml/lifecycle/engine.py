@@ -90,6 +90,11 @@ class Lifecycle:
                                                                       self.stop.stopping), ends]
         object.__setattr__(self, "checks", tuple(reversed(order)))
 
+    def scripted_default(self, phase: str, script: str) -> str:
+        """A phase length's default as docs state it ("MOCKCML_DURATION, else 5s"): what
+        scripts it, else the setting's default, read off Settings so that the text follows it."""
+        return f"{script}, else {length(None, self.lengths[phase]):g}s"
+
     @property
     def statuses(self) -> tuple[str, ...]:
         named = [self.initial, *(s for _, s in self.checks if s)]

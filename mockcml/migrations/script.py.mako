@@ -1,21 +1,22 @@
+## A revision's header. Only the imports its commands use: autogenerate writes sa.* and
+## sqlmodel's AutoString for some changes only (an index or a dropped column needs neither).
+## branch_labels and depends_on are left to Alembic's default (None): the history is one line.
+<% body = (upgrades or "") + (downgrades or "") %>\
 """${message}
 
-Revision ID: ${up_revision}
-Revises: ${down_revision | comma,n}
-Create Date: ${create_date}
+Revision ${up_revision}, after ${down_revision | comma,n}; written ${create_date}.
 """
 
-from __future__ import annotations
-
+% if "sa." in body:
 import sqlalchemy as sa
+% endif
+% if "sqlmodel." in body:
 import sqlmodel.sql.sqltypes
+% endif
 from alembic import op
 ${imports if imports else ""}
-
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
-branch_labels = ${repr(branch_labels)}
-depends_on = ${repr(depends_on)}
 
 
 def upgrade() -> None:

@@ -164,6 +164,10 @@ def test_new_writes_the_revision_that_removes_the_drift(monkeypatch, tmp_path):
     assert path.parent == versions and path.name.startswith(f"{following}_add_extra")
     written = path.read_text()
     assert f"down_revision = '{head}'" in written and "add_column" in written
+    # The template imports what the commands use, and only that.
+    body = written.split("def upgrade", 1)[1]
+    for module, name in (("sqlalchemy as sa", "sa."), ("sqlmodel.sql.sqltypes", "sqlmodel.")):
+        assert (f"import {module}" in written) == (name in body), module
     migrations._scripts.cache_clear()
     assert migrations.drift() == []  # migrations alone now build the changed models
 

@@ -72,3 +72,14 @@ def test_fixtures_plan_with_the_configured_lengths(tmp_path):
     assert check([str(scenario)], Settings(**LENGTHS), 0.0)[1] == []
     problems = check([str(scenario)], Settings(), 0.0)[1]
     assert problems and "would have left starting" in problems[0].message
+
+
+def test_fixture_docs_state_the_settings_defaults(monkeypatch):
+    """The documented defaults of fixture phase lengths are read off Settings, not copied."""
+    from mockcml.resources.model_builds.lifecycle import BUILD
+    from mockcml.resources.model_deployments.lifecycle import DEPLOYMENT
+
+    assert BUILD.scripted_default("queued", "MOCKCML_DURATION") == "MOCKCML_DURATION, else 8s"
+    assert DEPLOYMENT.scripted_default("pending", "X") == "X, else 1s"
+    monkeypatch.setattr(Settings.model_fields["build_building_seconds"], "default", 2.5)
+    assert BUILD.scripted_default("queued", "MOCKCML_DURATION") == "MOCKCML_DURATION, else 2.5s"

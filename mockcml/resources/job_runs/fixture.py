@@ -12,6 +12,8 @@ RUN_STATUSES = {
 }
 
 OUTCOMES = ("succeeded", "failed", "timedout")
+# Where a run's phase lengths and outcome come from when the fixture leaves them out.
+SIMULATED = "the job's simulate, then the server setting"
 
 RUN = k.Record("JobRun", "A run that exists when the scenario loads: history, or one in progress.", (
     k.record_id("Run id.", "the job id and the run's position"),
@@ -22,16 +24,16 @@ RUN = k.Record("JobRun", "A run that exists when the scenario loads: history, or
     k.Field("created_at", k.Time(), "When the run was created (RFC 3339, or relative such as \"-2h\").",
             required=True),
     k.Field("scheduling", k.Duration(), "Time spent in ENGINE_SCHEDULING (or give starting_at).",
-            default="the job's simulate, then the server setting"),
+            default=SIMULATED),
     k.Field("starting", k.Duration(), "Time spent in ENGINE_STARTING (or give running_at).",
-            default="the job's simulate, then the server setting"),
+            default=SIMULATED),
     k.Field("running", k.Duration(), "Time spent in ENGINE_RUNNING, in total (or give finished_at).",
-            default="the job's simulate, then the server setting"),
+            default=SIMULATED),
     k.Field("starting_at", k.Time(), "When ENGINE_STARTING began (instead of scheduling)."),
     k.Field("running_at", k.Time(), "When ENGINE_RUNNING began (instead of starting)."),
     k.Field("finished_at", k.Time(), "When a finished run ended (instead of running)."),
     k.Field("outcome", k.Choice(OUTCOMES), "How a run in progress will end.",
-            default="the job's simulate, then the server setting"),
+            default=SIMULATED),
     k.Field("message", k.Text(), "Failure message."),
     k.Field("arguments", k.Text(), "Arguments of this run.", default="the job's"),
     k.Field("environment", k.EnvMap(), "Variables of this run, over the job's."),

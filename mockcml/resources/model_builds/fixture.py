@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from mockcml.fixtures import kinds as k
+from mockcml.resources.model_builds.lifecycle import BUILD as LIFECYCLE
+from mockcml.resources.model_builds.lifecycle import WORDS
 from mockcml.resources.model_deployments.fixture import DEPLOYMENT
 from mockcml.resources.projects.fixture import KERNELS, LEGACY_KERNEL_DOC
+
+
+def _scripted(phase: str) -> str:
+    return LIFECYCLE.scripted_default(phase, f"MOCKCML_{WORDS[phase]} in the comment")
+
 
 BUILD_STATUSES = {
     "built": "built", "failed": "build failed", "timedout": "timedout", "pending": "pending",
@@ -35,11 +42,9 @@ BUILD = k.Record("ModelBuild", "A build of the model: the fields of CreateModelB
     k.Field("model_root_dir", k.Text(), "As CreateModelBuildRequest."),
     k.Field("build_script_path", k.Text(), "As CreateModelBuildRequest."),
     *k.counts("As CreateModelBuildRequest."),
-    k.Field("pending", k.Duration(), "Time spent pending.",
-            default="MOCKCML_PENDING_DURATION in the comment, else 1s"),
-    k.Field("queued", k.Duration(), "Time spent queued (building).",
-            default="MOCKCML_DURATION in the comment, else 8s"),
+    k.Field("pending", k.Duration(), "Time spent pending.", default=_scripted("pending")),
+    k.Field("queued", k.Duration(), "Time spent queued (building).", default=_scripted("queued")),
     k.Field("pushing", k.Duration(), "Time spent pushing (built builds only).",
-            default="MOCKCML_PUSHING_DURATION in the comment, else 2s"),
+            default=_scripted("pushing")),
     k.Field("deployments", k.ListOf(DEPLOYMENT), "Deployments of this build (built builds only)."),
 ))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from mockcml.fixtures import kinds as k
+from mockcml.lifecycle.engine import length
+from mockcml.resources.model_deployments.lifecycle import DEPLOYMENT as LIFECYCLE
+from mockcml.resources.model_deployments.lifecycle import ENV_DURATION, ENV_PENDING, STOP
 
 DEPLOYMENT_STATUSES = ("deployed", "stopped", "failed", "pending", "deploying", "stopping")
 
@@ -27,9 +30,11 @@ DEPLOYMENT = k.Record("ModelDeployment", "A deployment of the build: the fields 
             "MOCKCML_PENDING_DURATION script its deploys as for API-created deployments."),
     *k.counts("As CreateModelDeploymentRequest."),
     k.Field("pending", k.Duration(), "Time spent pending.",
-            default="MOCKCML_PENDING_DURATION, else 1s"),
-    k.Field("deploying", k.Duration(), "Time spent deploying.", default="MOCKCML_DURATION, else 5s"),
+            default=LIFECYCLE.scripted_default("pending", ENV_PENDING)),
+    k.Field("deploying", k.Duration(), "Time spent deploying.",
+            default=LIFECYCLE.scripted_default("deploying", ENV_DURATION)),
     k.Field("deployed", k.Duration(), "Time spent deployed before the stop was asked for "
             "(stopping, stopped).", default="until the moment of loading"),
-    k.Field("stopping", k.Duration(), "Time spent stopping.", default="1s"),
+    k.Field("stopping", k.Duration(), "Time spent stopping.",
+            default=f"{length(None, STOP.seconds):g}s"),
 ))
