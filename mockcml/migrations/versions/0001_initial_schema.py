@@ -1,21 +1,14 @@
-"""initial schema
+"""initial schema (the unreleased revisions 0001-0004 of this round, squashed)
 
-Revision ID: 0001
-Revises: (none)
-Create Date: 2026-12-02 11:37:09.654075
+Revision 0001, the first; written 2026-12-02 17:10:39.490471.
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-
 revision = '0001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -116,11 +109,75 @@ def upgrade() -> None:
     sa.Column('cloud_platform', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.PrimaryKeyConstraint('app_crn')
     )
+    op.create_table('mock_faults',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('spec', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=True),
+    sa.Column('hits', sa.Integer(), nullable=False),
+    sa.Column('seed', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    info={'mock_state': True}
+    )
+    op.create_table('mock_journal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('time', sa.Float(), nullable=False),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('path', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('query', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('operation_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('caller', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('status', sa.Integer(), nullable=False),
+    sa.Column('duration_ms', sa.Float(), nullable=False),
+    sa.Column('request_body', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('response_body', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('fault', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    info={'mock_state': True}
+    )
     op.create_table('mock_meta',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('value', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
+    op.create_table('mock_snapshots',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('created', sa.Float(), nullable=False),
+    sa.Column('clock_offset', sa.Float(), nullable=False),
+    sa.Column('clock_frozen_at', sa.Float(), nullable=True),
+    sa.Column('time_scale', sa.Float(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('name'),
+    info={'mock_state': True}
+    )
+    op.create_table('mock_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('clock_gen', sa.Integer(), nullable=False),
+    sa.Column('clock_offset', sa.Float(), nullable=False),
+    sa.Column('clock_frozen_at', sa.Float(), nullable=True),
+    sa.Column('time_scale', sa.Float(), nullable=False),
+    sa.Column('controls_gen', sa.Integer(), nullable=False),
+    sa.Column('response_style', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('journal_bodies', sa.Boolean(), nullable=False),
+    sa.Column('journal_size', sa.Integer(), nullable=False),
+    sa.Column('faults_gen', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    info={'mock_state': True}
+    )
+    op.create_table('mock_unknown_fields',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('operation_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('path', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('field', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('caller', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('at', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    info={'mock_state': True}
+    )
+    with op.batch_alter_table('mock_unknown_fields', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mock_unknown_fields_caller'), ['caller'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mock_unknown_fields_operation_id'), ['operation_id'], unique=False)
+
     op.create_table('queued_scripts',
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -693,12 +750,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('job_runs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_job_runs_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_job_runs_finished_at'), ['finished_at'], unique=False)
         batch_op.create_index('ix_job_runs_job_created', ['job_id', 'created_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_runs_job_id'), ['job_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_runs_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_runs_retry_at'), ['retry_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_job_runs_settled'), ['settled'], unique=False)
+        batch_op.create_index('ix_job_runs_unsettled', ['settled', 'finished_at'], unique=False)
 
     op.create_table('model_builds',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -841,12 +897,11 @@ def downgrade() -> None:
 
     op.drop_table('model_builds')
     with op.batch_alter_table('job_runs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_job_runs_settled'))
+        batch_op.drop_index('ix_job_runs_unsettled')
         batch_op.drop_index(batch_op.f('ix_job_runs_retry_at'))
         batch_op.drop_index(batch_op.f('ix_job_runs_project_id'))
         batch_op.drop_index(batch_op.f('ix_job_runs_job_id'))
         batch_op.drop_index('ix_job_runs_job_created')
-        batch_op.drop_index(batch_op.f('ix_job_runs_finished_at'))
         batch_op.drop_index(batch_op.f('ix_job_runs_created_at'))
 
     op.drop_table('job_runs')
@@ -968,7 +1023,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_queued_scripts_kind'))
 
     op.drop_table('queued_scripts')
+    with op.batch_alter_table('mock_unknown_fields', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mock_unknown_fields_operation_id'))
+        batch_op.drop_index(batch_op.f('ix_mock_unknown_fields_caller'))
+
+    op.drop_table('mock_unknown_fields')
+    op.drop_table('mock_state')
+    op.drop_table('mock_snapshots')
     op.drop_table('mock_meta')
+    op.drop_table('mock_journal')
+    op.drop_table('mock_faults')
     op.drop_table('ml_serving_apps')
     op.drop_table('docker_credentials')
     with op.batch_alter_table('default_quotas', schema=None) as batch_op:
