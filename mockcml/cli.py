@@ -179,7 +179,7 @@ def _serve(args: argparse.Namespace) -> int:
             app.state.mock.scenario_read = True
         config = uvicorn_config(app, settings)
     try:
-        sock = bind(config)
+        sockets = bind(config, settings.workers)
     except OSError as exc:
         print(f"mockcml: cannot listen on {settings.host}:{settings.port}: {exc.strerror}",
               file=sys.stderr, flush=True)
@@ -195,17 +195,17 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"  fixtures:   {scenario.summary()}", flush=True)
     print(f"  storage:    {_storage(settings)}", flush=True)
     if settings.workers > 1:
-        from uvicorn.supervisors import Multiprocess
-
         print(f"  workers:    {settings.workers}", flush=True)
-        Multiprocess(config, sockets=[sock]).run()
+        from mockcml.supervisor import Supervisor
+
+        Supervisor(config, sockets).run()
         return 0
     # Only the app keeps the scenario (start() packs it once seeded): this frame lives as
     # long as the server.
     del scenario, app
     gc.freeze()
     gc.enable()
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(config).run(sockets=sockets)
     return 0
 
 

@@ -66,15 +66,37 @@ def uvicorn_config(app: ASGIApp | str, settings: Settings) -> uvicorn.Config:
     )
 
 
-def bind(config: uvicorn.Config) -> socket.socket:
-    """The listening socket, bound before anything is printed (OSError if the port is taken)."""
+def bind(config: uvicorn.Config, count: int = 1) -> list[socket.socket]:
+    """The listening sockets, bound before anything is printed (OSError if the port is taken).
+
+    Several workers get one socket each on the same port (SO_REUSEPORT, where the system has
+    it): the kernel then spreads new connections over the workers. With one shared socket
+    the worker that wakes first accepts a whole burst of new connections (asyncio accepts
+    up to a hundred at once) and, with keep-alive, serves them all while the others idle:
+    measured with 2 workers and 32 wrk connections, one worker did 85% of the work.
+    """
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    spread = count > 1 and hasattr(socket, "SO_REUSEPORT")
+    sockets = [_socket(family)]
+    try:
+        sockets[0].bind((config.host, config.port))  # a plain bind: is the port free?
+        if spread:
+            port = sockets[0].getsockname()[1]  # the one chosen, for port 0
+            sockets.pop().close()
+            for _ in range(count):
+                sockets.append(_socket(family, reuse_port=True))
+                sockets[-1].bind((config.host, port))
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def _socket(family: socket.AddressFamily, reuse_port: bool = False) -> socket.socket:
     sock = socket.socket(family=family)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((config.host, config.port))
-    except OSError:
-        sock.close()
-        raise
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.set_inheritable(True)
     return sock
