@@ -7,6 +7,7 @@ State-changing controls require the control token when one is configured
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
@@ -103,7 +104,9 @@ async def ready(mock: MockDep) -> dict:
             "database": mock.db.status(), "body_readers": mock.intake.reading,
             # Whether this process runs the background scheduler (several processes on one
             # PostgreSQL database elect one; SQLite is always "leader").
-            "scheduler": mock.scheduler.leader.role}
+            "scheduler": mock.scheduler.leader.role,
+            # Which process answered (--workers N: each worker is one).
+            "process": os.getpid()}
 
 
 @router.get("/coverage")

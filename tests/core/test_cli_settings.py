@@ -64,3 +64,24 @@ def test_port_in_use_is_one_message_and_no_banner():
         port = taken.getsockname()[1]
         line = _refused(_serve("--port", str(port)), 1)
     assert f"cannot listen on 127.0.0.1:{port}" in line
+
+
+
+def test_several_workers_get_one_socket_each_on_one_port():
+    import uvicorn
+
+    from mockcml.serving import bind
+
+    sockets = bind(uvicorn.Config("x:y", host="127.0.0.1", port=0), 3)
+    try:
+        ports = {s.getsockname()[1] for s in sockets}
+        assert len(sockets) == 3 and len(ports) == 1
+        for s in sockets:
+            s.listen()  # as the workers do
+        # The port is taken now: another server, of one worker or several, is refused.
+        for count in (1, 2):
+            with pytest.raises(OSError):
+                bind(uvicorn.Config("x:y", host="127.0.0.1", port=next(iter(ports))), count)
+    finally:
+        for s in sockets:
+            s.close()

@@ -68,3 +68,14 @@ def test_two_workers_act_as_one_server(database, tmp_path):
             offsets = {httpx.get(f"{server.url}/_mock/clock").json()["offset_seconds"]
                        for _ in range(10)}
             assert offsets == {moved}
+        # Kept-alive connections opened at once are spread over the workers (one socket
+        # each): with one shared socket, the first worker to wake took nearly all of them.
+        clients = [httpx.Client(base_url=server.url, timeout=30) for _ in range(16)]
+        try:
+            with ThreadPoolExecutor(16) as pool:
+                answers = list(pool.map(lambda c: c.get("/_mock/ready").json()["process"],
+                                        clients))
+        finally:
+            for c in clients:
+                c.close()
+        assert len(set(answers)) == 2, answers
