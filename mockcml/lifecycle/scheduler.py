@@ -186,6 +186,14 @@ class Scheduler:
             finally:
                 self._busy = False
 
+    def _may_be_due(self) -> bool:
+        """Whether :meth:`catch_up` might fire something now; when it could not, the loop
+        spares itself the turn on the database thread (where requests would queue behind
+        a pass that returns at once)."""
+        if self.election is not None or self.dirty or self._busy:
+            return True
+        return self.next_due is not None and self.next_due <= self.mock.clock.now()
+
     def _catch_up(self, now: float) -> int:
         if not self.dirty and (self.next_due is None or self.next_due > now):
             return 0
@@ -195,7 +203,7 @@ class Scheduler:
             known, changes = self._known, self._changes
             self._known = None  # unknown until this pass completes
         try:
-            with self.mock.db.connection() as db:
+            with self.mock.db.plain() as db:
                 step = Step(db, self.mock, now, Writes(db))
                 agenda = Agenda(self.sources, step, known)
                 while fired < limit and (event := agenda.pop()) is not None:
@@ -236,7 +244,7 @@ class Scheduler:
         while True:
             # Only the leader runs passes of its own (a follower is woken when elected).
             leading = self.leader.leading
-            if leading:
+            if leading and self._may_be_due():
                 # On a database thread, like every request: the loop stays free meanwhile.
                 # Shielded: a cancelled loop (stop) cannot stop the thread, so stop() waits
                 # for the pass instead of letting it fire events behind its caller's back.
