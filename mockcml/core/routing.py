@@ -194,10 +194,8 @@ def make_endpoint(op: Operation) -> Endpoint:
             if inline is None:
                 inline = runs_inline(op)
             if inline:
-                # Reads and short writes: on the loop when the database is idle (run_inline).
-                done, response = mock.db.run_inline(_serve, op, mock, request, body)
-                if done and response is not None:  # done: _serve ran, and always answers
-                    return response
+                # Reads and short writes: on the loop, in turn (Database.run_short).
+                return await mock.db.run_short(_serve, op, mock, request, body)
             return await mock.db.run(_serve, op, mock, request, body)
         except ApiError as exc:
             return render(exc, mock.response_style.current)
