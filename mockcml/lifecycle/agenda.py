@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from mockcml.core.db import UnitOfWork
-
 from mockcml.kit.sql import Row, execute_many, fetch_all
 
 if TYPE_CHECKING:

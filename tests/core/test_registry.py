@@ -50,8 +50,11 @@ class InMemoryWork(Work):
     plain_writes = True  # an in-memory SQLite: one connection, plain writes on it
 
 
+PLAIN_SQL = Work("plain-sql")
+
+
 def make_call(operation_id: str, *, admin: bool = False, path=None, body=None,
-              db: Work = Work("plain-sql")):
+              db: Work = PLAIN_SQL):
     return SimpleNamespace(
         op=SimpleNamespace(operation_id=operation_id),
         user=SimpleNamespace(id=7, username="ann", is_admin=admin),
