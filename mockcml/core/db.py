@@ -279,8 +279,9 @@ class Database:
         inline calls: under a steady load that queue never empties, and every call would
         pay the hop again. A queued call waits for at most one inline call per turn.
         """
-        if self._serial is None or self._contending or not self._serial.acquire(blocking=False):
-            return False, None
+        if (self._serial is None or self._waiting or self._contending
+                or not self._serial.acquire(blocking=False)):
+            return False, None  # waiters (run_short) go first: this one would not wake them
         try:
             return True, func(*args, **kwargs)
         finally:
@@ -525,6 +526,8 @@ class Database:
 
     def dispose(self) -> None:
         self._driver = None
+        self._waiting.clear()  # futures of a loop that is gone
+        self._waiting_loop = None
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
