@@ -40,9 +40,9 @@ WHY = ("where the time goes: bench/HOTSPOTS.md, section Reads.")
 CREATE_TARGET, CREATE_TAIL = 0.25, 5.0  # CreateJobRun: req/s ratio, and p99 / p50
 CREATE_WHY = (
     "every request first settles the run the one before it created (at time scale 0 a run "
-    "ends as it starts): a scheduler step with its own transaction, on top of the request's "
-    "own (project, job, queued-script check, insert, commit); and each request crosses from "
-    "the event loop to the database thread and back, where the GIL is handed over twice. "
+    "ends as it starts): a scheduler step of four statements and a commit of its own, on top "
+    "of the request's own (project, job, queued-script check, insert, commit); and the HTTP "
+    "side (two socket writes per response, parsing, intake) alone costs twice a bare request. "
     "See bench/HOTSPOTS.md, Writes and the scheduler.")
 UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
 

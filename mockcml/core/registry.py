@@ -15,6 +15,8 @@ so no handler repeats them by hand::
   that is set and differs from the path is INVALID_ARGUMENT.
 - ``pokes``: the call changes what the scheduler waits for (a schedule, a run); it is
   woken once the transaction has committed, so cron and dependent runs are not delayed.
+- ``short``: a write as short as a read (a few plain-SQL statements, no upload, no
+  cascade): like a GET it runs on the event loop when SQLite is free (core/routing.py).
 
 ``@operation("Id")`` with no declaration registers a handler that does its own checks.
 """
@@ -41,6 +43,7 @@ class Declared:
     admin: str | None = None
     same_ids: tuple[str, ...] = ()
     pokes: bool = False
+    short: bool = False
 
 
 HANDLERS: dict[str, Handler] = {}
@@ -49,7 +52,8 @@ DECLARED: dict[str, Declared] = {}
 
 def operation(operation_id: str, *, project: str | None = None,
               project_param: str = "project_id", admin: str | None = None,
-              same_ids: tuple[str, ...] = (), pokes: bool = False) -> Callable[[Handler], Handler]:
+              same_ids: tuple[str, ...] = (), pokes: bool = False,
+              short: bool = False) -> Callable[[Handler], Handler]:
     if project is not None and project not in CAPABILITIES:
         raise ValueError(f"{operation_id}: project capability must be one of {CAPABILITIES}")
 
@@ -58,10 +62,19 @@ def operation(operation_id: str, *, project: str | None = None,
             raise RuntimeError(f"{operation_id} is registered twice")
         HANDLERS[operation_id] = func
         DECLARED[operation_id] = Declared(func, project, project_param, admin,
-                                          tuple(same_ids), pokes)
+                                          tuple(same_ids), pokes, short)
         return func
 
     return register
+
+
+def runs_inline(op: Any) -> bool:
+    """Whether the call may run on the event loop when the database is free: reads, and
+    writes declared ``short``."""
+    if op.method == "GET":
+        return True
+    declared = DECLARED.get(op.operation_id)
+    return declared is not None and declared.short
 
 
 def implemented() -> set[str]:
@@ -95,8 +108,10 @@ def _project(call: Any, declared: Declared, capability: str) -> Any:
     from mockcml.resources.projects.access import require
 
     # A read goes through the plain-SQL connection (no ORM session opened for it); a
-    # change reads the project inside the transaction that will write.
-    db = call.db if capability == "view" else call.session
+    # change reads the project inside the transaction that will write: on an in-memory
+    # SQLite that is the plain-SQL connection too (UnitOfWork.writer), so no session is
+    # opened for it either.
+    db = call.db if capability == "view" or call.db.plain_writes else call.session
     row, _ = require(db, call.user, call.path[declared.project_param], capability)
     return row
 

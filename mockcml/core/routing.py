@@ -31,7 +31,7 @@ from mockcml.core.contract import METHOD_ALIASES, Operation, decode_path
 from mockcml.core.db import UnitOfWork
 from mockcml.core.errors import ApiError, InvalidArgument, Unimplemented, error_response, render
 from mockcml.core.intake import Body
-from mockcml.core.registry import HANDLERS, after_commit, invoke
+from mockcml.core.registry import HANDLERS, after_commit, invoke, runs_inline
 from mockcml.core.render import json_response
 from mockcml.core.state import Mock
 from mockcml.kit.wire import camel, check_text, loads, query_value
@@ -212,7 +212,10 @@ async def _enter_shared(mock: Mock, request: Request, op: Operation) -> Fault | 
 
 
 def make_endpoint(op: Operation) -> Endpoint:
+    inline: bool | None = None  # runs_inline(op), once handlers are registered
+
     async def endpoint(request: Request) -> Response:
+        nonlocal inline
         mock: Mock = request.app.state.mock
         request.state.operation_id = op.operation_id
         fault = (mock.faults.take(request.method, request.scope["path"], op.operation_id)
@@ -229,11 +232,11 @@ def make_endpoint(op: Operation) -> Endpoint:
         try:
             # The only await that waits on the client, and no connection is held during it.
             body = await mock.intake.read(request, op.body_kind)
-            if op.method == "GET":
-                # Reads are short: on the loop when the database is idle (see run_inline).
-                done, response = mock.db.run_inline(_serve, op, mock, request, body)
-                if done and response is not None:  # done: _serve ran, and always answers
-                    return response
+            if inline is None:
+                inline = runs_inline(op)
+            if inline:
+                # Reads and short writes: on the loop, in turn (Database.run_short).
+                return await mock.db.run_short(_serve, op, mock, request, body)
             return await mock.db.run(_serve, op, mock, request, body)
         except ApiError as exc:
             return render(exc, mock.response_style.current)

@@ -123,18 +123,30 @@ def taken(session: Session, model: Any, *where: ColumnElement[bool],
 # building ORM objects or a flush plan for each row.
 
 
-def execute(session: Session | Connection, sql: str, **params: Any) -> int:
+def execute(session: Session | Connection | UnitOfWork, sql: str, **params: Any) -> int:
     """Run one writing statement; returns the number of rows it changed."""
+    if isinstance(session, UnitOfWork):
+        writer = session.writer()
+        if not isinstance(writer, Session):  # the in-memory SQLite driver connection
+            return writer.execute(sql, params).rowcount
+        session = writer
     connection = _connection(session)
     if connection.dialect.name == "sqlite":
         return _driver(connection).execute(sql, params).rowcount
     return connection.execute(text(sql), params).rowcount
 
 
-def execute_many(session: Session | Connection, sql: str, rows: list[dict[str, Any]]) -> None:
+def execute_many(session: Session | Connection | UnitOfWork, sql: str,
+                 rows: list[dict[str, Any]]) -> None:
     """Run ``sql`` once per parameter set in ``rows``, as one driver ``executemany``."""
     if not rows:
         return
+    if isinstance(session, UnitOfWork):
+        writer = session.writer()
+        if not isinstance(writer, Session):
+            writer.executemany(sql, rows)
+            return
+        session = writer
     connection = _connection(session)
     if connection.dialect.name == "sqlite":
         _driver(connection).executemany(sql, rows)

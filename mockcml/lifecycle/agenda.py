@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
+from mockcml.core.db import UnitOfWork
 from mockcml.kit.sql import Row, execute_many, fetch_all
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class Writes:
     one existing row are merged, so each row is written once per flush.
     """
 
-    def __init__(self, db: Connection) -> None:
+    def __init__(self, db: Connection | UnitOfWork) -> None:
         self.db = db
         self._inserts: dict[str, dict[Any, dict[str, Any]]] = {}  # table -> id -> row
         self._updates: dict[str, dict[Any, dict[str, Any]]] = {}  # table -> id -> changes
@@ -84,7 +85,7 @@ class Step:
     """What a source's firing works with: the connection, the mock, the step's writes and
     the agenda (to add the events a firing creates), plus caches that live for one step."""
 
-    db: Connection  # the step's transaction (Database.connection)
+    db: Connection | UnitOfWork  # the step's transaction (Database.plain)
     mock: Mock
     now: float
     writes: Writes

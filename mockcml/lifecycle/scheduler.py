@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any, Protocol
 
 from mockcml.core.state import Mock
@@ -189,6 +189,26 @@ class Scheduler:
             finally:
                 self._busy = False
 
+    def _run_pass(self) -> Awaitable[int]:
+        """The loop's pass: on the database thread, or on SQLite, when every due event is
+        one ``expect`` told of (a run's finish, nothing unknown: a small pass), on the loop
+        in turn like a short request (``Database.run_short``). On the thread, a pass under
+        load holds SQLite's lock while it waits for the GIL at every statement (up to the
+        5 ms switch interval each, the loop holding it) and every short request waits
+        behind it: a p99 of 5-8x the p50 under wrk."""
+        db = self.mock.db
+        if db.workers == 1 and not self.dirty and self._known is not None:
+            return db.run_short(self.catch_up)
+        return db.run(self.catch_up)
+
+    def _may_be_due(self) -> bool:
+        """Whether :meth:`catch_up` might fire something now; when it could not, the loop
+        spares itself the turn on the database thread (where requests would queue behind
+        a pass that returns at once)."""
+        if self.election is not None or self.dirty or self._busy:
+            return True
+        return self.next_due is not None and self.next_due <= self.mock.clock.now()
+
     def _catch_up(self, now: float) -> int:
         if not self.dirty and (self.next_due is None or self.next_due > now):
             return 0
@@ -198,7 +218,7 @@ class Scheduler:
             known, changes = self._known, self._changes
             self._known = None  # unknown until this pass completes
         try:
-            with self.mock.db.connection() as db:
+            with self.mock.db.plain() as db:
                 step = Step(db, self.mock, now, Writes(db))
                 agenda = Agenda(self.sources, step, known)
                 while fired < limit and (event := agenda.pop()) is not None:
@@ -239,11 +259,11 @@ class Scheduler:
         while True:
             # Only the leader runs passes of its own (a follower is woken when elected).
             leading = self.leader.leading
-            if leading:
+            if leading and self._may_be_due():
                 # On a database thread, like every request: the loop stays free meanwhile.
                 # Shielded: a cancelled loop (stop) cannot stop the thread, so stop() waits
                 # for the pass instead of letting it fire events behind its caller's back.
-                self._pass = asyncio.ensure_future(self.mock.db.run(self.catch_up))
+                self._pass = asyncio.ensure_future(self._run_pass())
                 await asyncio.shield(self._pass)
             delay = None
             if leading and self.next_due is not None and not self.mock.clock.frozen:

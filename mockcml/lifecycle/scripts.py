@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Field, Session, SQLModel, col
 
+from mockcml.core.actors import Reader
 from mockcml.kit.sql import execute, fetch_one
 
 KINDS = ("job", "application", "model_build", "model_deployment")
@@ -37,7 +38,7 @@ def queue(session: Session, kind: str, target_id: str, script: dict[str, Any],
     )
 
 
-def pop(session: Session, kind: str, target_id: str) -> dict[str, Any] | None:
+def pop(session: Reader, kind: str, target_id: str) -> dict[str, Any] | None:
     """The oldest script queued for the target, taken off the queue (plain SQL: it runs
     for every new run, and the queue is nearly always empty)."""
     row = fetch_one(session, "SELECT seq, script FROM queued_scripts WHERE kind = :kind "

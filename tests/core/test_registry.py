@@ -39,11 +39,26 @@ class Scheduler:
         self.pokes += 1
 
 
-def make_call(operation_id: str, *, admin: bool = False, path=None, body=None):
+class Work(str):
+    """The call's unit of work, by name; ``plain_writes`` as UnitOfWork's (False: a file
+    database or PostgreSQL, where a write's checks go through the ORM session)."""
+
+    plain_writes = False
+
+
+class InMemoryWork(Work):
+    plain_writes = True  # an in-memory SQLite: one connection, plain writes on it
+
+
+PLAIN_SQL = Work("plain-sql")
+
+
+def make_call(operation_id: str, *, admin: bool = False, path=None, body=None,
+              db: Work = PLAIN_SQL):
     return SimpleNamespace(
         op=SimpleNamespace(operation_id=operation_id),
         user=SimpleNamespace(id=7, username="ann", is_admin=admin),
-        path=path or {}, body=body, db="plain-sql", session="orm-session", project=None,
+        path=path or {}, body=body, db=db, session="orm-session", project=None,
         mock=SimpleNamespace(scheduler=Scheduler()),
     )
 
@@ -116,6 +131,15 @@ def test_project_is_on_the_call_and_writes_read_it_in_the_transaction(declare, p
     registry.invoke(write)
     assert read.project.id == "p1" and write.project.id == "p2"
     assert projects == [("plain-sql", "p1", "view"), ("orm-session", "p2", "write")]
+
+
+def test_writes_check_the_project_without_a_session_when_writes_are_plain(declare, projects):
+    # In-memory SQLite: the session would share the plain connection; opening one for the
+    # check alone costs more than the check.
+    declare("TestPlainWrite", project="run")
+    registry.invoke(make_call("TestPlainWrite", path={"project_id": "p3"},
+                              db=InMemoryWork("plain-sql")))
+    assert projects == [("plain-sql", "p3", "run")]
 
 
 @pytest.mark.parametrize("body", [None, {}, {"job_id": ""}, {"job_id": "17"}, {"job_id": 17},

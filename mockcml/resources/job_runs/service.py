@@ -124,10 +124,10 @@ def run_row(
     )
 
 
-def start_run(session: Session, job: Row, creator_id: int, settings: Settings,
+def start_run(session: Reader, job: Row, creator_id: int, settings: Settings,
               created_at: float, **how: Any) -> Row:
-    """A new run of ``job`` (its row), inserted in the session's transaction (plain SQL:
-    no ORM object)."""
+    """A new run of ``job`` (its row), inserted in the transaction of ``session`` (a
+    session or a request's unit of work) in plain SQL: no ORM object."""
     row = run_row(job, creator_id, settings, created_at, scripts.pop(session, "job", job.id),
                   **how)
     execute(session, INSERT_RUN, **row)
