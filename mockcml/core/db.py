@@ -615,6 +615,25 @@ class UnitOfWork:
                 self._raw.driver_connection.autocommit = True  # reads only (kit/sql.py)
         return self._raw.driver_connection
 
+    def read(self, sql: str, params: Any) -> Any:
+        """A plain read on the driver in autocommit (PostgreSQL, before any write; see
+        kit/sql.py). A connection the server dropped (a restart, an idle timeout) is
+        replaced once: a read outside any transaction can simply be asked again. The
+        pool's other connections are as old, so the pool starts afresh (SQLAlchemy does
+        the same when a statement of its own meets a disconnect)."""
+        try:
+            return self.driver_connection().execute(sql, params)
+        except Exception as exc:
+            import psycopg
+
+            if not isinstance(exc, psycopg.OperationalError) or self._raw is None:
+                raise
+            raw, self._raw = self._raw, None
+            raw.invalidate()
+            raw.close()
+            self.engine.dispose()  # its idle ones closed; checked-out ones stay their holders'
+            return self.driver_connection().execute(sql, params)
+
     def commit(self) -> None:
         if self._session is not None:
             self._session.commit()

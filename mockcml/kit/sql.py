@@ -40,7 +40,7 @@ def _execute(db: Session | UnitOfWork | Connection, sql: str, params: dict[str, 
         if not db.writing:
             # PostgreSQL, nothing written yet: the driver in autocommit, as SQLite's reads
             # before a session see committed data; no BEGIN and COMMIT round trips.
-            return db.driver_connection().execute(pyformat(sql), params)
+            return db.read(pyformat(sql), params)
         db = db.session
     connection = db if isinstance(db, Connection) else db.connection()
     if connection.dialect.name == "sqlite":

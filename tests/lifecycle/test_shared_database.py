@@ -58,3 +58,23 @@ def test_a_follower_sees_events_another_process_added(shared_url):
                 assert len(listed) == 1, listed
             holder.execute("SELECT pg_advisory_unlock(%s)", (LOCK_LEADER,))
             _wait_role(a, "leader")  # followers retry the lock: a takes over
+
+
+def test_connections_the_server_dropped_are_replaced(shared_url):
+    """A database restart or an idle timeout closes the mock's kept connections: the next
+    requests reconnect (the shared state's kept connection once, the pool's pinged when
+    idle, or dropped by SQLAlchemy's disconnect handling) instead of failing for good."""
+    libpq = shared_url.replace("postgresql+psycopg://", "postgresql://")
+    database = libpq.rsplit("/", 1)[1]
+    with make_asgi_client(db=shared_url, time_scale=0) as client:
+        project = make_project(client)["id"]
+        assert client.get(f"/api/v2/projects/{project}", headers=auth()).status_code == 200
+        with psycopg.connect(libpq, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()", (database,)).fetchone()
+        assert ended is not None and ended[0] > 0
+        statuses = [client.get(f"/api/v2/projects/{project}", headers=auth()).status_code
+                    for _ in range(20)]
+        # At most the requests that met a dropped pooled connection fail; then all answer.
+        assert statuses == [200] * 20, statuses

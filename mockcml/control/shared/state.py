@@ -28,7 +28,6 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
@@ -158,7 +157,11 @@ class DatabaseState(LocalState):
                         return []
                     cursor.execute(sql, params)
                     return cursor.fetchall() if cursor.description is not None else []
-            except psycopg.OperationalError:
+            except Exception as exc:
+                import psycopg  # only here on PostgreSQL: a SQLite server never imports it
+
+                if not isinstance(exc, psycopg.OperationalError):
+                    raise
                 self._local.conn = None
                 conn.invalidate()
                 if attempt == 2:
