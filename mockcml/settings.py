@@ -115,7 +115,9 @@ class Settings(BaseSettings):
     )
     keep_alive_timeout: float = Field(
         5.0, gt=0, description="Seconds an idle keep-alive connection stays open "
-        "(`mockcml serve` only; uvicorn's --timeout-keep-alive).",
+        "(`mockcml serve` only; uvicorn's --timeout-keep-alive). A client's own idle "
+        "expiry must be shorter: a request sent on a connection at the moment the server "
+        "closes it fails, as with any HTTP server.",
     )
 
     @field_validator("fixtures", mode="before")

@@ -75,7 +75,11 @@ async def _pages(client: httpx.AsyncClient, path: str, key: str) -> list[dict]:
 
 
 async def _run(url: str) -> Load:
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    # The client drops an idle connection before the server would (keep_alive_timeout,
+    # 5 s): with both at 5 s, a request sent on a connection the server is closing at that
+    # moment fails (ReadError), as with any HTTP server; clients must expire first.
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS,
+                          keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
         load = Load(client)
         deadline = time.monotonic() + SECONDS
