@@ -51,9 +51,10 @@ def test_one_step_fires_at_most_a_bounded_number_of_events():
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "open bug (2026-12-02): about 1 run in 10, on SQLite and PostgreSQL, the day's advance "
-    "stops after 75 of 96 cron runs and the scheduler is left idle (dirty False, next_due "
-    "None) with ticks still due; the assertion prints its state. Not yet explained"))
+    "open bug (2026-12-02), about 1 run in 30: two scheduler passes overlap on the in-memory "
+    "SQLite connection (a GET's catch-up run inline on the loop while the background pass "
+    "runs on the database thread) and the runs one of them created are lost: 75 of 96 "
+    "cron runs, the scheduler idle. The assertion prints its state"))
 def test_advance_still_fires_an_ordinary_day_before_answering(api):
     api.post("/_mock/clock/freeze")
     try:
