@@ -507,6 +507,10 @@ class Database:
             for func in stack.pop():
                 func()
 
+    def serialized(self) -> Any:
+        """SQLite's lock, held across a block (re-entrant; nothing on PostgreSQL)."""
+        return self._serialized()
+
     @contextmanager
     def _serialized(self) -> Iterator[None]:
         if self._serial is None:

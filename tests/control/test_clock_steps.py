@@ -7,7 +7,6 @@ EVENTS_PER_STEP events and the rest waits for the next step, with requests in be
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from mockcml.app import create_app
@@ -50,11 +49,6 @@ def test_one_step_fires_at_most_a_bounded_number_of_events():
         assert _count_runs(client, project, job) == 120
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open bug (2026-12-02), about 1 run in 30: two scheduler passes overlap on the in-memory "
-    "SQLite connection (a GET's catch-up run inline on the loop while the background pass "
-    "runs on the database thread) and the runs one of them created are lost: 75 of 96 "
-    "cron runs, the scheduler idle. The assertion prints its state"))
 def test_advance_still_fires_an_ordinary_day_before_answering(api):
     api.post("/_mock/clock/freeze")
     try:
