@@ -157,6 +157,11 @@ def test_journal_wait_on_one_sees_a_call_served_by_the_other(replicas):
         # Both replicas list the same entries, bodies kept once switched on through one.
         a.put("/_mock/journal/config", json={"record_bodies": True})
         make_job(b, project["id"])
+        # A worker writes its journal entries just after answering (batched): the other
+        # one sees them once written, which /_mock/journal/wait is for.
+        seen = a.get("/_mock/journal/wait", params={"operation_id": "CreateJob", "after": after,
+                                                    "timeout": 10}).json()
+        assert seen["matched"] is True, seen
         entries = a.get("/_mock/journal", params={"operation_id": "CreateJob"}).json()["entries"]
         assert entries[-1]["request_body"]["script"] == "main.py"
         assert b.get("/_mock/journal").json() == a.get("/_mock/journal").json()
